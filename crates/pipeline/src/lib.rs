@@ -1,0 +1,1 @@
+//! leadgate-pipeline: see DESIGN.md; filled in by its issue.

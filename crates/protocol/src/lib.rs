@@ -1,0 +1,1 @@
+//! leadgate-protocol: see DESIGN.md; filled in by its issue.

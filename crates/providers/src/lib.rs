@@ -1,0 +1,1 @@
+//! leadgate-providers: see DESIGN.md; filled in by its issue.

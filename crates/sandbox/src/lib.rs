@@ -1,0 +1,1 @@
+//! leadgate-sandbox: see DESIGN.md; filled in by its issue.

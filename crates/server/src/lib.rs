@@ -1,0 +1,1 @@
+//! leadgate-server: the backend service and the `leadgate` CLI.

@@ -1,0 +1,1 @@
+//! leadgate-wasm: see DESIGN.md; filled in by its issue.

@@ -1,0 +1,1 @@
+//! leadgate-worker: the Cloudflare Worker; filled in by its issue.
