@@ -1,0 +1,1 @@
+//! leadgate-phone: compact phone engine (edge-grade checks issue).
