@@ -145,7 +145,10 @@ mod tests {
             (ReasonCode::ENR04, "address low confidence"),
             (ReasonCode::INT05, "captcha low score"),
             (ReasonCode::DUP01, "duplicate fingerprint"),
-            (ReasonCode::CONS01, "missing consent (no legal text / unchecked box)"),
+            (
+                ReasonCode::CONS01,
+                "missing consent (no legal text / unchecked box)",
+            ),
         ];
         for (code, meaning) in fixed {
             assert_eq!(code.meaning(), meaning);

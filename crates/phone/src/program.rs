@@ -1,0 +1,213 @@
+//! Digit programs: libphonenumber's patterns, lowered at build time.
+//!
+//! Every metadata pattern matches only ASCII digits once an input is
+//! normalised, so build.rs parses each one with `regex-syntax` (the `regex`
+//! crate's own parser) and lowers it to a small tree of nodes over the ten
+//! digits. This module walks that tree with leftmost-first (priority)
+//! semantics, which are the semantics of the `regex` crate's `find` and
+//! `captures` the `phonenumber` crate uses, anchored at the start of the
+//! number. There is no parsing, compiling or Unicode work at run time.
+//!
+//! Node encoding (one node each):
+//! - `0..=9`: that digit; `10`: any digit; `11 lo hi`: a digit in a 10-bit mask
+//! - `12 len items…`: a sequence of `len` bytes of nodes
+//! - `13 len (alen items…)…`: alternatives in priority order, each a sequence
+//! - `14 min max node`: greedy repetition (`max == 255`: unbounded)
+//! - `15 group node`: capture group; `16`: end of input; `17`: empty;
+//!   `18`: start of input
+
+use core::cell::Cell;
+
+const OP_ANY: u8 = 10;
+const OP_SET: u8 = 11;
+const OP_SEQ: u8 = 12;
+const OP_ALT: u8 = 13;
+const OP_REP: u8 = 14;
+const OP_CAP: u8 = 15;
+const OP_END: u8 = 16;
+const OP_EMPTY: u8 = 17;
+const OP_START: u8 = 18;
+
+/// Reads a LEB128 length at `pc`; returns (value, bytes used).
+fn varint(p: &[u8], pc: usize) -> (usize, usize) {
+    let mut v = 0usize;
+    let mut shift = 0;
+    let mut i = pc;
+    loop {
+        let b = p[i];
+        v |= ((b & 0x7f) as usize) << shift;
+        i += 1;
+        if b & 0x80 == 0 {
+            return (v, i - pc);
+        }
+        shift += 7;
+    }
+}
+
+/// Byte length of the node at `pc`.
+fn node_len(p: &[u8], pc: usize) -> usize {
+    match p[pc] {
+        0..=OP_ANY | OP_END | OP_EMPTY | OP_START => 1,
+        OP_SET => 3,
+        OP_SEQ | OP_ALT => {
+            let (len, hdr) = varint(p, pc + 1);
+            1 + hdr + len
+        }
+        OP_REP => 3 + node_len(p, pc + 3),
+        OP_CAP => 2 + node_len(p, pc + 2),
+        op => unreachable_op(op),
+    }
+}
+
+#[cold]
+fn unreachable_op(op: u8) -> usize {
+    // build.rs only emits the opcodes above; a corrupt table is a build bug.
+    let _ = op;
+    panic!("leadgate-phone: corrupt program")
+}
+
+/// Capture spans for up to this many groups (libphonenumber uses at most 2).
+pub(crate) const MAX_GROUPS: usize = 4;
+const NO_POS: u16 = u16::MAX;
+
+/// Capture slots: (start, end) per group, `NO_POS` when the group did not
+/// take part. Positions are bytes of a normalised number; the metadata's
+/// groups sit in its first few digits (a longer number is rejected as too
+/// long whatever they hold, and spans are read with `get`).
+pub(crate) type Groups = [Cell<(u16, u16)>; MAX_GROUPS + 1];
+
+pub(crate) fn new_groups() -> Groups {
+    core::array::from_fn(|_| Cell::new((NO_POS, NO_POS)))
+}
+
+/// Reads group `i` from `groups` after a match, if it took part.
+pub(crate) fn group(groups: &Groups, i: usize) -> Option<(usize, usize)> {
+    let (s, e) = groups.get(i)?.get();
+    (s != NO_POS).then_some((s as usize, e as usize))
+}
+
+struct Matcher<'a> {
+    p: &'a [u8],
+    s: &'a [u8],
+    groups: &'a Groups,
+}
+
+type Cont<'k> = &'k mut dyn FnMut(usize) -> bool;
+
+impl Matcher<'_> {
+    fn node(&self, pc: usize, pos: usize, k: Cont<'_>) -> bool {
+        let op = self.p[pc];
+        match op {
+            0..=9 => self.s.get(pos) == Some(&(b'0' + op)) && k(pos + 1),
+            OP_ANY => self.s.get(pos).is_some_and(u8::is_ascii_digit) && k(pos + 1),
+            OP_SET => {
+                let mask = u16::from_le_bytes([self.p[pc + 1], self.p[pc + 2]]);
+                match self.s.get(pos) {
+                    Some(c @ b'0'..=b'9') if mask & (1 << (c - b'0')) != 0 => k(pos + 1),
+                    _ => false,
+                }
+            }
+            OP_SEQ => {
+                let (len, hdr) = varint(self.p, pc + 1);
+                let start = pc + 1 + hdr;
+                self.seq(start, start + len, pos, k)
+            }
+            OP_ALT => {
+                let (len, hdr) = varint(self.p, pc + 1);
+                let mut at = pc + 1 + hdr;
+                let end = at + len;
+                while at < end {
+                    let (alen, ahdr) = varint(self.p, at);
+                    let start = at + ahdr;
+                    if self.seq(start, start + alen, pos, &mut *k) {
+                        return true;
+                    }
+                    at = start + alen;
+                }
+                false
+            }
+            OP_REP => {
+                let (min, max) = (self.p[pc + 1], self.p[pc + 2]);
+                self.rep(pc + 3, min, max, 0, pos, k)
+            }
+            OP_CAP => {
+                let slot = &self.groups[(self.p[pc + 1] as usize).min(MAX_GROUPS)];
+                let saved = slot.get();
+                let matched = self.node(pc + 2, pos, &mut |end| {
+                    let inner = slot.get();
+                    slot.set((pos as u16, end as u16));
+                    if k(end) {
+                        return true;
+                    }
+                    slot.set(inner);
+                    false
+                });
+                if !matched {
+                    slot.set(saved);
+                }
+                matched
+            }
+            OP_END => pos == self.s.len() && k(pos),
+            OP_EMPTY => k(pos),
+            OP_START => pos == 0 && k(pos),
+            other => {
+                unreachable_op(other);
+                false
+            }
+        }
+    }
+
+    fn seq(&self, pc: usize, end: usize, pos: usize, k: Cont<'_>) -> bool {
+        if pc == end {
+            return k(pos);
+        }
+        let next = pc + node_len(self.p, pc);
+        self.node(pc, pos, &mut |q| self.seq(next, end, q, &mut *k))
+    }
+
+    /// Greedy repetition: as many iterations as possible first, like `regex`.
+    fn rep(&self, sub: usize, min: u8, max: u8, count: u8, pos: usize, k: Cont<'_>) -> bool {
+        if max == 255 || count < max {
+            let more = self.node(sub, pos, &mut |q| {
+                // An empty iteration past the minimum cannot lead anywhere new.
+                if q == pos && count >= min {
+                    return false;
+                }
+                self.rep(sub, min, max, count.saturating_add(1), q, &mut *k)
+            });
+            if more {
+                return true;
+            }
+        }
+        count >= min && k(pos)
+    }
+}
+
+/// Leftmost-first match of the program at `pc` anchored at the start of
+/// `s` (equivalent to `regex.find(s)` with `start() == 0`): the match end.
+/// Fills `groups` with the winning match's capture spans.
+pub(crate) fn match_at_start(
+    programs: &[u8],
+    pc: usize,
+    s: &[u8],
+    groups: &Groups,
+) -> Option<usize> {
+    let mut end = None;
+    let m = Matcher {
+        p: programs,
+        s,
+        groups,
+    };
+    m.node(pc, 0, &mut |e| {
+        end = Some(e);
+        true
+    });
+    end
+}
+
+/// Whether some prefix of `s` matches (the `phonenumber` crate's
+/// `find(s).start() == 0` test).
+pub(crate) fn matches_prefix(programs: &[u8], pc: usize, s: &[u8]) -> bool {
+    let groups = new_groups();
+    match_at_start(programs, pc, s, &groups).is_some()
+}
