@@ -1,0 +1,4 @@
+//! Command-line subcommands that are not the server itself.
+
+pub mod check;
+pub mod input;

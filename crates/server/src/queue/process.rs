@@ -1,0 +1,142 @@
+//! One lead: load, re-check, run the plan, store the verdict + calls + postback.
+use crate::state::AppState;
+use crate::store::ClaimedJob;
+use leadgate_checks::{assess, LeadInput, ReasonCode};
+use leadgate_pipeline::{LeadContext, ProviderRequest};
+use leadgate_protocol::envelope::EdgeVerdict;
+use sha2::{Digest, Sha256};
+
+/// Processes a claimed job; on failure gives the job back with a delay.
+pub async fn process_lead(state: &AppState, job: &ClaimedJob) {
+    if let Err(e) = try_process(state, job).await {
+        let delay = 1_000 * 2i64.pow(job.attempts.clamp(1, 8) as u32 - 1);
+        tracing::warn!(lead_id = %job.lead_id, attempts = job.attempts, error = %e, "processing failed; will retry");
+        if let Err(e) = state.db.release_job(&job.lead_id, delay).await {
+            tracing::warn!(lead_id = %job.lead_id, error = %e, "releasing job failed (lease will expire)");
+        }
+    }
+}
+
+async fn try_process(state: &AppState, job: &ClaimedJob) -> Result<(), String> {
+    let Some(row) = state
+        .db
+        .lead(&job.lead_id)
+        .await
+        .map_err(|e| e.to_string())?
+    else {
+        return Err("job without lead".into());
+    };
+    let plan = state
+        .plans
+        .get(&row.campaign_id)
+        .ok_or("campaign no longer configured")?;
+    let input: LeadInput = match row.lead_json.as_deref() {
+        Some(json) => serde_json::from_str(json).map_err(|e| format!("lead json: {e}"))?,
+        None => LeadInput::default(),
+    };
+    let edge: Option<EdgeVerdict> = row
+        .edge_json
+        .as_deref()
+        .and_then(|j| serde_json::from_str(j).ok());
+    let ctx = context(state, &row.id, &input, edge.as_ref());
+    let outcome = state.engine.run(&ctx, plan).await;
+    let postback = row
+        .partner_id
+        .as_deref()
+        .and_then(|p| state.config.partners.iter().find(|c| c.id == p))
+        .and_then(|p| p.postback_url.as_deref().map(|url| (p.id.as_str(), url)));
+    state
+        .db
+        .complete_lead(&row.id, &outcome, postback)
+        .await
+        .map_err(|e| e.to_string())?;
+    state.metrics.lead_done(&outcome);
+    if postback.is_some() {
+        state.wake_postbacks.notify_one();
+    }
+    tracing::info!(
+        lead_id = %row.id,
+        campaign = %row.campaign_id,
+        status = outcome.status.as_str(),
+        reason = outcome.primary().map(|c| c.code()).unwrap_or(""),
+        cost_usd = outcome.cost_usd,
+        latency_ms = outcome.latency_ms,
+        "lead done"
+    );
+    Ok(())
+}
+
+/// Builds the engine's view of a lead: the backend's own checks (authoritative),
+/// the edge's reasons, the normalised request and both fingerprints.
+pub fn context(
+    state: &AppState,
+    lead_id: &str,
+    input: &LeadInput,
+    edge: Option<&EdgeVerdict>,
+) -> LeadContext {
+    let assessment = assess(input, &state.config.policy);
+    let json = serde_json::to_value(&assessment).unwrap_or_default();
+    let text = |ptr: &str| {
+        json.pointer(ptr)
+            .and_then(|v| v.as_str())
+            .map(str::to_string)
+            .filter(|s| !s.is_empty())
+    };
+    let mut base: Vec<ReasonCode> = assessment.verdict.reasons.clone();
+    if let Some(e) = edge {
+        for r in &e.reasons {
+            if !base.contains(r) {
+                base.push(*r);
+            }
+        }
+    }
+    let phone = text("/phone/e164").or_else(|| input.phone.clone());
+    let email =
+        text("/email/normalized").or_else(|| input.email.as_ref().map(|e| e.trim().to_lowercase()));
+    let backend_fp =
+        text("/fingerprint").or_else(|| fallback_fingerprint(email.as_deref(), phone.as_deref()));
+    LeadContext {
+        request: ProviderRequest {
+            lead_id: lead_id.into(),
+            phone_e164: phone,
+            email,
+            first_name: input.first_name.clone(),
+            last_name: input.last_name.clone(),
+            street: text("/address/normalized/street").or_else(|| input.street.clone()),
+            city: text("/address/normalized/city").or_else(|| input.city.clone()),
+            state: text("/address/normalized/state").or_else(|| input.state.clone()),
+            zip: text("/address/normalized/zip").or_else(|| input.zip.clone()),
+            country: input.country.clone(),
+            ip: input.ip.clone(),
+            user_agent: input.user_agent.clone(),
+            trustedform_cert_url: input.trustedform_cert_url.clone(),
+            ..Default::default()
+        },
+        base_reasons: base,
+        edge_score: edge.map(|e| e.score),
+        backend_fingerprint: backend_fp,
+        edge_fingerprint: edge
+            .map(|e| e.fingerprint.clone())
+            .filter(|f| !f.is_empty()),
+    }
+}
+
+/// Used only if the checks crate produced no fingerprint: SHA-256 of the lower-cased
+/// email and the phone's digits.
+fn fallback_fingerprint(email: Option<&str>, phone: Option<&str>) -> Option<String> {
+    if email.is_none() && phone.is_none() {
+        return None;
+    }
+    let mut h = Sha256::new();
+    h.update(email.unwrap_or("").trim().to_lowercase().as_bytes());
+    h.update(b"|");
+    h.update(
+        phone
+            .unwrap_or("")
+            .chars()
+            .filter(char::is_ascii_digit)
+            .collect::<String>()
+            .as_bytes(),
+    );
+    Some(format!("bk:{}", hex::encode(&h.finalize()[..16])))
+}
