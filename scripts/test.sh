@@ -1,0 +1,69 @@
+#!/usr/bin/env bash
+# Leadgate's whole test suite: `./scripts/test.sh` (the README's test command; CI runs it).
+#
+# Installs what it needs when missing (wasm32 target, wasm-bindgen-cli, npm packages,
+# Chromium from Debian's packages, PostgreSQL when none answers on 127.0.0.1:5432), then runs:
+# rustfmt, clippy, every Rust test, the wasm32 build of the pure crates, the purity check,
+# the Worker in workerd, the backend against PostgreSQL, the snippet in headless Chromium, and
+# the end-to-end tests across every tier (Chromium -> workerd -> backend -> sandbox -> postback).
+#
+#   ./scripts/test.sh              everything
+#   ./scripts/test.sh rust         only the Rust stages (fmt, clippy, tests, wasm32, purity)
+#   ./scripts/test.sh edge pg browser e2e   only those part stages
+. "$(dirname "$0")/lib/common.sh"
+cd "$ROOT"
+
+stages=("$@")
+[ ${#stages[@]} -gt 0 ] || stages=(rust edge pg browser e2e)
+want() { local s; for s in "${stages[@]}"; do [ "$s" = "$1" ] && return 0; done; return 1; }
+
+passed=0 failed=0 failures=()
+stage() {
+  local name="$1"; shift
+  say "$name"
+  local start=$SECONDS
+  if "$@"; then
+    passed=$((passed + 1)); say "$name: ok ($((SECONDS - start)) s)"
+  else
+    failed=$((failed + 1)); failures+=("$name"); say "$name: FAILED ($((SECONDS - start)) s)"
+  fi
+}
+
+# Pure crates must never gain I/O: no async runtime, HTTP, database or JS bindings in their tree.
+purity() {
+  local bad=0 krate deps
+  for krate in leadgate-checks leadgate-protocol leadgate-phone; do
+    deps=$(cargo tree -p "$krate" -e normal --prefix none --format '{p}' | awk '{print $1}' | sort -u)
+    if printf '%s\n' "$deps" | grep -E -x 'tokio|reqwest|hyper|sqlx|mio|wasm-bindgen|js-sys|web-sys|worker|axum|async-std|getrandom'; then
+      echo "$krate depends on an I/O crate (above)" >&2; bad=1
+    fi
+  done
+  return $bad
+}
+
+ensure_wasm_target
+if want edge || want browser || want e2e; then ensure_wasm_bindgen; ensure_node_modules; fi
+if want browser || want e2e; then ensure_chromium; fi
+if want rust || want pg; then ensure_postgres; fi
+
+if want rust; then
+  stage "rustfmt" cargo fmt --all -- --check
+  stage "clippy" cargo clippy --workspace --all-targets --quiet -- -D warnings
+  stage "cargo test" cargo test --workspace --quiet
+  # The browser and the Worker build the checks without `native-phone` (the compact
+  # phone engine): run the checks' own tests on that engine too.
+  stage "checks on the compact phone engine" cargo test --quiet -p leadgate-checks \
+    --no-default-features --features idn
+  stage "wasm32 build of the pure crates" cargo build --quiet --target wasm32-unknown-unknown \
+    -p leadgate-checks -p leadgate-protocol --no-default-features
+  stage "purity of checks, protocol and phone" purity
+fi
+if want edge && [ -x scripts/test-edge.sh ]; then stage "edge (Worker in workerd)" scripts/test-edge.sh; fi
+if want pg && [ -x scripts/test-backend-pg.sh ]; then stage "backend on PostgreSQL" scripts/test-backend-pg.sh; fi
+if want browser && [ -x scripts/test-browser.sh ]; then stage "browser (headless Chromium)" scripts/test-browser.sh; fi
+if want e2e && [ -x scripts/test-e2e.sh ]; then stage "end to end (Chromium, workerd, backend, sandbox)" scripts/test-e2e.sh; fi
+
+echo
+[ $failed -eq 0 ] || echo "failed stages: ${failures[*]}"
+echo "stages: $passed passed, $failed failed"
+[ $failed -eq 0 ]
