@@ -1,6 +1,9 @@
-//! Build script: with the `compact-lists` feature, turns `data/disposable_domains.txt`
-//! into a binary fuse filter (`src/fuse.rs`, shared with the runtime so both hash the
-//! same way) written to `$OUT_DIR`. Without the feature it does nothing.
+//! Build script. Writes to `$OUT_DIR`:
+//! - `disposable_fc.bin`: `data/disposable_domains.txt` front-coded in buckets
+//!   (`src/lists.rs`, `FrontCoded`, documents the layout), the exact list the Worker
+//!   searches in place: about 30% smaller than the text, 14% smaller gzipped;
+//! - with the `compact-lists` feature, a binary fuse filter of the same list
+//!   (`src/fuse.rs`, shared with the runtime so both hash the same way).
 use std::path::PathBuf;
 
 #[path = "src/fuse.rs"]
@@ -13,18 +16,19 @@ fn main() {
     println!("cargo:rerun-if-changed=build.rs");
     println!("cargo:rerun-if-changed=src/fuse.rs");
     println!("cargo:rerun-if-changed={DISPOSABLE}");
-    if std::env::var_os("CARGO_FEATURE_COMPACT_LISTS").is_none() {
-        return;
-    }
     let text = std::fs::read_to_string(DISPOSABLE).expect("read the disposable list");
     let keys: Vec<&[u8]> = text
         .lines()
         .filter(|l| !l.is_empty() && !l.starts_with('#'))
         .map(str::as_bytes)
         .collect();
+    let out = PathBuf::from(std::env::var_os("OUT_DIR").expect("OUT_DIR"));
+    std::fs::write(out.join("disposable_fc.bin"), front_code(&keys)).expect("write list");
+    if std::env::var_os("CARGO_FEATURE_COMPACT_LISTS").is_none() {
+        return;
+    }
     let (params, fingerprints) = fuse::build(&keys, 0x6c65_6164_6761_7465)
         .expect("disposable list peels into a fuse filter");
-    let out = PathBuf::from(std::env::var_os("OUT_DIR").expect("OUT_DIR"));
     std::fs::write(out.join("disposable_fuse8.bin"), &fingerprints).expect("write filter");
     let params_rs = format!(
         "/// Shape of the generated disposable-domain filter ({} entries).\n\
@@ -39,4 +43,46 @@ fn main() {
         keys.len()
     );
     std::fs::write(out.join("disposable_fuse8.rs"), params_rs).expect("write params");
+}
+
+/// Entries per front-coded bucket (must equal `FrontCoded`'s reading of the blob; the
+/// blob carries no bucket size because the reader does not need one).
+const BUCKET: usize = 64;
+
+/// Front-codes sorted `keys`: `u32` LE bucket count, `u32` LE offset of each bucket
+/// (from the start of the bucket data), then the buckets. A bucket's first entry is
+/// written whole; each later one as one byte (length of the prefix it shares with the
+/// entry before it, at most 255) and the rest. Every entry ends with `\n`.
+fn front_code(keys: &[&[u8]]) -> Vec<u8> {
+    assert!(
+        keys.windows(2).all(|w| w[0] < w[1]),
+        "the disposable list must be sorted and unique"
+    );
+    let mut data = Vec::new();
+    let mut offsets = Vec::new();
+    for (i, key) in keys.iter().enumerate() {
+        assert!(!key.contains(&b'\n') && !key.is_empty());
+        if i % BUCKET == 0 {
+            offsets.push(u32::try_from(data.len()).expect("list under 4 GB"));
+            data.extend_from_slice(key);
+        } else {
+            let prev = keys[i - 1];
+            let shared = key
+                .iter()
+                .zip(prev)
+                .take(255)
+                .take_while(|(a, b)| a == b)
+                .count();
+            data.push(shared as u8);
+            data.extend_from_slice(&key[shared..]);
+        }
+        data.push(b'\n');
+    }
+    let mut blob = Vec::with_capacity(4 + 4 * offsets.len() + data.len());
+    blob.extend_from_slice(&u32::try_from(offsets.len()).expect("count").to_le_bytes());
+    for o in &offsets {
+        blob.extend_from_slice(&o.to_le_bytes());
+    }
+    blob.extend_from_slice(&data);
+    blob
 }

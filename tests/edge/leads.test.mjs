@@ -64,6 +64,21 @@ test("an invalid email is blocked with a message and never forwarded", async () 
   assert.equal(backend.state.stored.has(reply.lead_id), false);
 });
 
+test("the edge's disposable list is exact: listed domains block, first and last entries included", async () => {
+  // The page only advises on SYN02 (an approximate filter); the edge's front-coded list
+  // decides. The entries at the list's ends and inside a bucket exercise the search.
+  for (const email of ["jane@mailinator.com", "jane@0-180.com", "jane@guerrillamail.com", "jane@zzzz1717.com"]) {
+    const reply = await (await edge.postLead({ site: "open", ...GOOD, email })).json();
+    assert.equal(reply.lane, "block", `${email}: ${JSON.stringify(reply)}`);
+    assert.equal(reply.reasons[0].code, "SYN02", email);
+    assert.match(reply.reasons[0].message, /disposable/);
+  }
+  for (const email of ["jane@mailinator.co", "jane@0-18.com", "jane.doe@gmail.com"]) {
+    const reply = await (await edge.postLead({ site: "open", ...GOOD, email })).json();
+    assert.ok(!reply.reasons.some((r) => r.code === "SYN02"), `${email}: ${JSON.stringify(reply)}`);
+  }
+});
+
 test("form-encoded posts work for JavaScript clients and without JavaScript", async () => {
   const form = new URLSearchParams({ site: "open", ...GOOD, consent: "on" }).toString();
   const headers = { "content-type": "application/x-www-form-urlencoded", origin: ORIGIN, "cf-connecting-ip": "192.0.2.10" };

@@ -113,6 +113,119 @@ impl SortedList {
     }
 }
 
+/// A sorted list front-coded by `build.rs` (`front_code`): a `u32` LE bucket count, a
+/// `u32` LE offset per bucket into the bucket data, then the buckets. A bucket's first
+/// entry is stored whole; each later entry as one byte (the length of the prefix it
+/// shares with the entry before it) and the rest; every entry ends with `\n`. Searched
+/// in place: a binary search over the buckets' first entries, then one bucket (at most
+/// 64 entries) decoded. Nothing is built at start-up.
+#[derive(Debug)]
+pub struct FrontCoded {
+    blob: &'static [u8],
+}
+
+impl FrontCoded {
+    /// Wraps a blob written by `build.rs`.
+    pub const fn new(blob: &'static [u8]) -> FrontCoded {
+        FrontCoded { blob }
+    }
+
+    fn word(&self, at: usize) -> usize {
+        self.blob
+            .get(at..at + 4)
+            .and_then(|b| <[u8; 4]>::try_from(b).ok())
+            .map_or(0, |b| u32::from_le_bytes(b) as usize)
+    }
+
+    fn buckets(&self) -> usize {
+        self.word(0)
+    }
+
+    /// The bytes of bucket `i`.
+    fn bucket(&self, i: usize) -> &'static [u8] {
+        let n = self.buckets();
+        let data = self.blob.get(4 + 4 * n..).unwrap_or(&[]);
+        let start = self.word(4 + 4 * i).min(data.len());
+        let end = if i + 1 < n {
+            self.word(4 + 4 * (i + 1)).min(data.len())
+        } else {
+            data.len()
+        };
+        data.get(start..end.max(start)).unwrap_or(&[])
+    }
+
+    fn first_entry(bucket: &[u8]) -> &[u8] {
+        let end = bucket
+            .iter()
+            .position(|&b| b == b'\n')
+            .unwrap_or(bucket.len());
+        &bucket[..end]
+    }
+
+    /// Calls `visit` with each entry of one bucket, in order, until it returns false.
+    fn walk(bucket: &[u8], mut visit: impl FnMut(&[u8]) -> bool) {
+        let mut entry: Vec<u8> = Vec::with_capacity(64);
+        let mut rest = bucket;
+        let mut first = true;
+        while !rest.is_empty() {
+            if !first {
+                let shared = usize::from(rest[0]).min(entry.len());
+                entry.truncate(shared);
+                rest = &rest[1..];
+            } else {
+                entry.clear();
+            }
+            first = false;
+            let end = rest.iter().position(|&b| b == b'\n').unwrap_or(rest.len());
+            entry.extend_from_slice(&rest[..end]);
+            rest = rest.get(end + 1..).unwrap_or(&[]);
+            if !visit(&entry) {
+                return;
+            }
+        }
+    }
+
+    /// True when `key` is an entry. `key` must already be lower-case.
+    pub fn contains(&self, key: &str) -> bool {
+        let key = key.as_bytes();
+        // The last bucket whose first entry is <= key.
+        let (mut lo, mut hi) = (0usize, self.buckets());
+        while lo < hi {
+            let mid = lo + (hi - lo) / 2;
+            if Self::first_entry(self.bucket(mid)) <= key {
+                lo = mid + 1;
+            } else {
+                hi = mid;
+            }
+        }
+        if lo == 0 {
+            return false;
+        }
+        let mut found = false;
+        Self::walk(self.bucket(lo - 1), |entry| match entry.cmp(key) {
+            std::cmp::Ordering::Less => true,
+            std::cmp::Ordering::Equal => {
+                found = true;
+                false
+            }
+            std::cmp::Ordering::Greater => false,
+        });
+        found
+    }
+
+    /// Every entry, in order.
+    pub fn iter(&self) -> impl Iterator<Item = String> + '_ {
+        (0..self.buckets()).flat_map(move |i| {
+            let mut all = Vec::new();
+            Self::walk(self.bucket(i), |e| {
+                all.push(String::from_utf8_lossy(e).into_owned());
+                true
+            });
+            all
+        })
+    }
+}
+
 /// Raw text of the disposable-domain list (provenance in its header).
 pub const DISPOSABLE_TEXT: &str = include_str!("../data/disposable_domains.txt");
 /// Raw text of the TLD list.
@@ -124,16 +237,21 @@ pub const ROLES_TEXT: &str = include_str!("../data/role_local_parts.txt");
 /// Raw text of the popular mail domains (typo targets).
 pub const POPULAR_TEXT: &str = include_str!("../data/popular_domains.txt");
 
-/// Disposable (throwaway) mail domains.
-///
-/// Natively (backend, CLI: throughput matters) it is hashed on first use (a few
-/// milliseconds, a few MB); in wasm (browser, edge: cold start matters) it is
-/// binary-searched in place. Both give the same answers.
-pub static DISPOSABLE: SortedList = if cfg!(target_arch = "wasm32") {
-    SortedList::new(DISPOSABLE_TEXT)
-} else {
-    SortedList::indexed(DISPOSABLE_TEXT)
-};
+/// Disposable (throwaway) mail domains, natively (backend, CLI: throughput matters):
+/// hashed on first use (a few milliseconds, a few MB).
+#[cfg(not(target_arch = "wasm32"))]
+pub static DISPOSABLE: SortedList = SortedList::indexed(DISPOSABLE_TEXT);
+
+/// The same list front-coded (`build.rs`): what wasm (the Worker: cold start and upload
+/// size matter) searches in place. Same answers as [`DISPOSABLE`] (tested natively).
+pub static DISPOSABLE_FRONT_CODED: FrontCoded = FrontCoded::new(include_bytes!(concat!(
+    env!("OUT_DIR"),
+    "/disposable_fc.bin"
+)));
+
+/// Disposable (throwaway) mail domains, in wasm: the front-coded list, searched in place.
+#[cfg(target_arch = "wasm32")]
+pub static DISPOSABLE: &FrontCoded = &DISPOSABLE_FRONT_CODED;
 /// The disposable list as a binary fuse filter built by `build.rs` from the same data
 /// file (`compact-lists` feature: the browser build). About 140 KB instead of 1.85 MB;
 /// never misses a listed domain, wrongly admits about 1 in 256 others (see
@@ -186,6 +304,31 @@ mod tests {
         assert_sorted("free", &FREE);
         assert_sorted("roles", &ROLES);
         assert_sorted("popular", &POPULAR);
+    }
+
+    #[test]
+    fn front_coded_list_equals_the_text_list() {
+        let text: Vec<&str> = SortedList::new(DISPOSABLE_TEXT).iter().collect();
+        let coded: Vec<String> = DISPOSABLE_FRONT_CODED.iter().collect();
+        assert_eq!(coded.len(), text.len());
+        assert!(coded.iter().zip(&text).all(|(a, b)| a == b));
+        for d in &text {
+            assert!(DISPOSABLE_FRONT_CODED.contains(d), "{d}");
+            // Neighbours that are not entries: one byte more, one byte less.
+            let longer = format!("{d}0");
+            assert_eq!(
+                DISPOSABLE_FRONT_CODED.contains(&longer),
+                text.binary_search(&longer.as_str()).is_ok()
+            );
+            let shorter = &d[..d.len() - 1];
+            assert_eq!(
+                DISPOSABLE_FRONT_CODED.contains(shorter),
+                text.binary_search(&shorter).is_ok()
+            );
+        }
+        for absent in ["", "0", "gmail.com", "zzzzzzzzzz.zz", "\u{10FFFF}"] {
+            assert!(!DISPOSABLE_FRONT_CODED.contains(absent), "{absent:?}");
+        }
     }
 
     #[test]
