@@ -148,8 +148,15 @@ pub fn build_section<T: serde::Serialize>(
         problem,
     };
     let value = serde_json::to_value(rest).map_err(|e| err(e.to_string()))?;
-    let mut settings: ProviderSettings =
-        serde_json::from_value(value).map_err(|e| err(e.to_string()))?;
+    // The path of the offending key (`timeout_ms`, `options.version`) leads the message.
+    let mut settings: ProviderSettings = serde_path_to_error::deserialize(value).map_err(|e| {
+        let path = e.path().to_string();
+        err(if path == "." {
+            e.inner().to_string()
+        } else {
+            format!("{path}: {}", e.inner())
+        })
+    })?;
     settings.kind = kind.to_owned();
     build_provider(name, &settings, http)
 }
@@ -230,5 +237,9 @@ mod tests {
                 .key,
             "api_key_env"
         );
+        // A wrongly typed value: the message leads with the path of its key.
+        let wrong = serde_json::json!({ "api_key": "k", "timeout_ms": "soon" });
+        let e = build_section("fraud", "ipqs_phone", &wrong, &http).unwrap_err();
+        assert!(e.problem.starts_with("timeout_ms: "), "{e}");
     }
 }

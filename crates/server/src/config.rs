@@ -59,6 +59,18 @@ pub struct Config {
     pub campaigns: Vec<CampaignConfig>,
     /// `[[providers]]`: provider instances by name (`kind` picks the implementation).
     pub providers: Vec<ProviderSection>,
+    /// `[admin]`: the admin API (providers and campaigns at run time).
+    pub admin: AdminConfig,
+}
+
+/// `[admin]`. The admin API (`/v1/admin/...`) is off unless a token hash is set.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct AdminConfig {
+    /// Hex SHA-256 of the admin token (`leadgate hash-key <token>` prints it; set it
+    /// by env in production: `LEADGATE_ADMIN__TOKEN_SHA256`). Requests send the token
+    /// itself as `Authorization: Bearer <token>`.
+    pub token_sha256: Option<String>,
 }
 
 /// `[server]`.
@@ -321,6 +333,11 @@ impl Config {
         for k in &self.edge_keys {
             if k.secret.len() < 16 {
                 return bad(format!("edge key {:?}: secret shorter than 16 bytes", k.id));
+            }
+        }
+        if let Some(h) = &self.admin.token_sha256 {
+            if h.len() != 64 || !h.bytes().all(|b| b.is_ascii_hexdigit()) {
+                return bad("admin.token_sha256 must be 64 hex digits".into());
             }
         }
         for p in &self.partners {

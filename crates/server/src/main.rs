@@ -18,6 +18,11 @@ enum Command {
     Check(leadgate_server::cli::check::CheckArgs),
     /// Run the backend service (intake, pipeline workers, postbacks, metrics).
     Serve(ServeArgs),
+    /// Print the SHA-256 (hex) of a key or token read from standard input, for
+    /// `partners.api_key_sha256` and `admin.token_sha256` (keys are stored hashed).
+    ///
+    /// Example: `printf %s "$TOKEN" | leadgate hash-key`
+    HashKey,
 }
 
 /// `leadgate serve`.
@@ -33,6 +38,7 @@ fn main() -> ExitCode {
     let result: anyhow::Result<ExitCode> = match cli.command {
         Command::Check(args) => leadgate_server::cli::check::run(args).map_err(anyhow::Error::from),
         Command::Serve(args) => serve(args),
+        Command::HashKey => hash_key(),
     };
     match result {
         Ok(code) => code,
@@ -41,6 +47,23 @@ fn main() -> ExitCode {
             ExitCode::from(2)
         }
     }
+}
+
+fn hash_key() -> anyhow::Result<ExitCode> {
+    use std::io::Read;
+    let mut key = String::new();
+    std::io::stdin()
+        .take(64 * 1024)
+        .read_to_string(&mut key)
+        .map_err(|e| anyhow::anyhow!("reading the key from standard input: {e}"))?;
+    let key = key.trim_end_matches(['\n', '\r']);
+    if key.is_empty() {
+        anyhow::bail!(
+            "no key on standard input (example: printf %s \"$TOKEN\" | leadgate hash-key)"
+        );
+    }
+    println!("{}", leadgate_server::config::hash_api_key(key));
+    Ok(ExitCode::SUCCESS)
 }
 
 fn serve(args: ServeArgs) -> anyhow::Result<ExitCode> {

@@ -15,9 +15,13 @@ use std::time::Duration;
 /// Builds a provider from its config section.
 pub type Factory = Box<dyn Fn(&ProviderSection) -> Result<SharedProvider, String> + Send + Sync>;
 
-/// Factories by kind.
+type SharedFactory = Arc<dyn Fn(&ProviderSection) -> Result<SharedProvider, String> + Send + Sync>;
+
+/// Factories by kind (cheap to clone: the state keeps them to rebuild providers when
+/// the admin API changes one).
+#[derive(Clone)]
 pub struct ProviderFactories {
-    by_kind: BTreeMap<String, Factory>,
+    by_kind: BTreeMap<String, SharedFactory>,
 }
 
 impl std::fmt::Debug for ProviderFactories {
@@ -39,7 +43,12 @@ impl Default for ProviderFactories {
 impl ProviderFactories {
     /// Adds (or replaces) the factory for `kind`.
     pub fn register(&mut self, kind: &str, factory: Factory) {
-        self.by_kind.insert(kind.into(), factory);
+        self.by_kind.insert(kind.into(), Arc::from(factory));
+    }
+
+    /// The kinds registered, sorted.
+    pub fn kinds(&self) -> Vec<String> {
+        self.by_kind.keys().cloned().collect()
     }
 
     /// Builds the provider a section describes.
@@ -50,7 +59,7 @@ impl ProviderFactories {
                 section.name, section.kind
             )
         })?;
-        let provider = factory(section)?;
+        let provider = factory(section).map_err(|e| redact_in(e, section))?;
         if provider.meta().name != section.name {
             return Err(format!(
                 "provider {:?}: built with name {:?}",
@@ -156,4 +165,57 @@ fn build_stub(section: &ProviderSection) -> Result<SharedProvider, String> {
         p = p.when_key(&key, a.signals, a.reasons);
     }
     Ok(Arc::new(p))
+}
+
+/// Setting names whose values are credentials: never shown, logged or echoed.
+pub fn is_secret_setting(name: &str) -> bool {
+    let n = name.to_ascii_lowercase();
+    [
+        "key",
+        "secret",
+        "token",
+        "password",
+        "auth",
+        "sid",
+        "credential",
+    ]
+    .iter()
+    .any(|w| n.contains(w))
+}
+
+/// A copy of `settings` with every credential value replaced by `"<redacted>"`.
+pub fn redacted(settings: &toml::Table) -> toml::Table {
+    settings
+        .iter()
+        .map(|(k, v)| {
+            let v = match v {
+                _ if is_secret_setting(k) => toml::Value::String("<redacted>".into()),
+                toml::Value::Table(t) => toml::Value::Table(redacted(t)),
+                other => other.clone(),
+            };
+            (k.clone(), v)
+        })
+        .collect()
+}
+
+/// Every credential value in `settings` (strings under secret-looking names).
+fn secret_values(settings: &toml::Table, out: &mut Vec<String>) {
+    for (k, v) in settings {
+        match v {
+            toml::Value::String(s) if is_secret_setting(k) => out.push(s.clone()),
+            toml::Value::Table(t) => secret_values(t, out),
+            _ => {}
+        }
+    }
+}
+
+/// `message` with every credential value of `section` cut out: a parse error may quote
+/// the value it choked on ("invalid type: string \"sk_live...\"").
+pub fn redact_in(message: String, section: &ProviderSection) -> String {
+    let mut secrets = Vec::new();
+    secret_values(&section.settings, &mut secrets);
+    secrets
+        .iter()
+        .filter(|s| s.len() >= 4)
+        .fold(message, |m, s| m.replace(s.as_str(), "<redacted>"))
 }

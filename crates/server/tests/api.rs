@@ -465,3 +465,47 @@ async fn campaign_versions_are_immutable(which: Which) {
         .expect("new version accepted");
 }
 both_dbs!(versions_t, campaign_versions_are_immutable);
+
+/// Leads the edge forwards from a site listed under a partner's `sites` are that
+/// partner's: its postback, its status endpoint; no other partner sees them.
+async fn edge_leads_of_a_partners_site_belong_to_that_partner(which: Which) {
+    use leadgate_server::config::Config;
+    use leadgate_server::providers::ProviderFactories;
+    use leadgate_server::state::AppState;
+    let db = test_db(which);
+    let (rx, url) = receiver(0).await;
+    let toml = config_toml(&db, &format!("{url}?id={{lead_id}}&s={{status}}"), "")
+        .replace("id = \"acme\"\n", "id = \"acme\"\nsites = [\"demo\"]\n");
+    let config = Config::from_toml(&toml, Vec::new()).expect("config");
+    let s = AppState::build(config, &ProviderFactories::default(), db.schema.as_deref())
+        .await
+        .expect("state");
+    let id = new_lead_id();
+    let body = envelope(&id, "demo", "grace@example.com");
+    let (code, text) = send(
+        &s,
+        signed_intake(&body, EDGE_KID, EDGE_SECRET, now_secs(), &id),
+    )
+    .await;
+    assert_eq!(code, 202, "{text}");
+    drain(&s).await;
+    deliver_postbacks(&s, 2).await;
+    assert_eq!(
+        rx.hits.lock().unwrap().clone(),
+        [format!("id={id}&s=accepted")]
+    );
+    let (code, text) = send(&s, get(&format!("/v1/leads/{id}"), Some(ACME_KEY))).await;
+    assert_eq!(code, 200, "{text}");
+    assert_eq!(json(&text)["status"], "accepted");
+    let (code, _) = send(&s, get(&format!("/v1/leads/{id}"), Some(OTHER_KEY))).await;
+    assert_eq!(code, 404);
+
+    // One site, one owner.
+    let twice = toml.replace("id = \"other\"\n", "id = \"other\"\nsites = [\"demo\"]\n");
+    let err = Config::from_toml(&twice, Vec::new()).expect_err("a site with two owners");
+    assert!(err.to_string().contains("belongs to two partners"), "{err}");
+}
+both_dbs!(
+    edge_site_partner_t,
+    edge_leads_of_a_partners_site_belong_to_that_partner
+);

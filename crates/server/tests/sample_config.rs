@@ -26,10 +26,13 @@ async fn the_sample_config_builds_a_working_state() {
     let state = AppState::build(config, &leadgate_server::providers::all_factories(), None)
         .await
         .expect("every campaign's providers are known");
-    assert!(state.plans.contains_key("home-solar") && state.plans.contains_key("commercial-solar"));
+    let runtime = state.runtime();
+    assert!(
+        runtime.plans.contains_key("home-solar") && runtime.plans.contains_key("commercial-solar")
+    );
     // Each campaign's cap leaves room for its clean lead's whole sequence.
     for (campaign, clean_cost) in [("home-solar", 0.046), ("commercial-solar", 0.096)] {
-        let cap = state.plans[campaign].cost_cap_usd.expect("a cost cap");
+        let cap = runtime.plans[campaign].cost_cap_usd.expect("a cost cap");
         assert!(cap > clean_cost, "{campaign}: cap {cap} < {clean_cost}");
     }
     let _ = ProviderFactories::default();

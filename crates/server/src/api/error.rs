@@ -18,6 +18,12 @@ pub enum AppError {
     /// A replayed signature.
     #[error("conflict: {0}")]
     Conflict(&'static str),
+    /// A conflict that needs its detail (a reused campaign version).
+    #[error("conflict: {0}")]
+    ConflictWith(String),
+    /// A feature switched off by config (the admin API without a token).
+    #[error("disabled: {0}")]
+    Disabled(&'static str),
     /// Well-formed but refers to something unknown (campaign).
     #[error("unprocessable: {0}")]
     Unprocessable(String),
@@ -39,6 +45,8 @@ impl IntoResponse for AppError {
             AppError::BadRequest(m) => (StatusCode::BAD_REQUEST, "bad_request", m.clone()),
             AppError::NotFound => (StatusCode::NOT_FOUND, "not_found", "not found".into()),
             AppError::Conflict(m) => (StatusCode::CONFLICT, "conflict", m.to_string()),
+            AppError::ConflictWith(m) => (StatusCode::CONFLICT, "conflict", m.clone()),
+            AppError::Disabled(m) => (StatusCode::NOT_FOUND, "disabled", m.to_string()),
             AppError::Unprocessable(m) => {
                 (StatusCode::UNPROCESSABLE_ENTITY, "unprocessable", m.clone())
             }

@@ -54,7 +54,8 @@ pub async fn intake(
             ));
         }
     }
-    let campaign = state.campaigns.get(&envelope.campaign).ok_or_else(|| {
+    let runtime = state.runtime();
+    let campaign = runtime.campaigns.get(&envelope.campaign).ok_or_else(|| {
         AppError::Unprocessable(format!("unknown campaign {:?}", envelope.campaign))
     })?;
     // A site may belong to a partner (`[[partners]] sites`): its leads get that partner's

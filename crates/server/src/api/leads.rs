@@ -37,7 +37,8 @@ pub async fn submit(
             submission.campaign
         )));
     }
-    let campaign = state.campaigns.get(&submission.campaign).ok_or_else(|| {
+    let runtime = state.runtime();
+    let campaign = runtime.campaigns.get(&submission.campaign).ok_or_else(|| {
         AppError::Unprocessable(format!("unknown campaign {:?}", submission.campaign))
     })?;
     let idem = headers

@@ -1,4 +1,5 @@
 //! The HTTP API. [`app`] builds the router so tests can drive it with `oneshot`.
+pub mod admin;
 mod auth;
 mod error;
 pub mod intake;
@@ -11,7 +12,7 @@ pub use error::AppError;
 use crate::state::SharedState;
 use crate::store::LeadRow;
 use axum::extract::DefaultBodyLimit;
-use axum::routing::{get, post};
+use axum::routing::{get, post, put};
 use axum::Router;
 use serde::Serialize;
 
@@ -54,6 +55,14 @@ pub fn app(state: SharedState) -> Router {
             "/v1/reports/reconciliation.csv",
             get(reports::reconciliation),
         )
+        .route("/v1/admin/providers", get(admin::list_providers))
+        .route(
+            "/v1/admin/providers/{name}",
+            put(admin::put_provider).delete(admin::delete_provider),
+        )
+        .route("/v1/admin/campaigns", get(admin::list_campaigns))
+        .route("/v1/admin/campaigns/{id}", put(admin::put_campaign))
+        .route("/v1/admin/reload", post(admin::reload))
         .route("/healthz", get(ops::healthz))
         .route("/readyz", get(ops::readyz))
         .route("/metrics", get(ops::metrics))

@@ -31,6 +31,6 @@ pub async fn metrics(State(state): State<SharedState>) -> impl IntoResponse {
     let depth = state.db.queue_depth().await.ok();
     let body = state
         .metrics
-        .render(&state.engine.registry().breaker_states(), depth);
+        .render(&state.runtime().engine.registry().breaker_states(), depth);
     ([(header::CONTENT_TYPE, "text/plain; version=0.0.4")], body)
 }

@@ -26,7 +26,8 @@ async fn try_process(state: &AppState, job: &ClaimedJob) -> Result<(), String> {
     else {
         return Err("job without lead".into());
     };
-    let plan = state
+    let runtime = state.runtime();
+    let plan = runtime
         .plans
         .get(&row.campaign_id)
         .ok_or("campaign no longer configured")?;
@@ -39,7 +40,7 @@ async fn try_process(state: &AppState, job: &ClaimedJob) -> Result<(), String> {
         .as_deref()
         .and_then(|j| serde_json::from_str(j).ok());
     let ctx = context(state, &row.id, &input, edge.as_ref());
-    let outcome = state.engine.run(&ctx, plan).await;
+    let outcome = runtime.engine.run(&ctx, plan).await;
     let postback = row
         .partner_id
         .as_deref()

@@ -12,7 +12,8 @@ pub async fn purge_once(state: &AppState) -> Result<u64, StoreError> {
     let now = now_ms();
     let mut purged = 0;
     let mut longest_window = 0i64;
-    for c in state.campaigns.values() {
+    let runtime = state.runtime();
+    for c in runtime.campaigns.values() {
         let days = i64::from(
             c.retention_days
                 .unwrap_or(state.config.retention.default_days),

@@ -2,6 +2,7 @@
 //! (embedded default, WAL) and PostgreSQL. The only statement that differs is the
 //! job claim (`FOR UPDATE SKIP LOCKED` on PostgreSQL; SQLite's single writer makes
 //! its `UPDATE … RETURNING` atomic by itself).
+mod admin;
 mod jobs;
 mod leads;
 mod postbacks;
@@ -44,7 +45,10 @@ pub enum StoreError {
 }
 
 /// The migrations, in order (embedded).
-const MIGRATIONS: &[(i64, &str)] = &[(1, include_str!("../../migrations/0001_init.sql"))];
+const MIGRATIONS: &[(i64, &str)] = &[
+    (1, include_str!("../../migrations/0001_init.sql")),
+    (2, include_str!("../../migrations/0002_admin.sql")),
+];
 
 /// A connection pool plus which backend it is.
 #[derive(Debug, Clone)]
