@@ -6,11 +6,10 @@
 //! region's national prefix from the number (`+44 121 496 0000` with region US would
 //! become `+44214960000`).
 //!
-//! Two engines answer behind the same API (`check_phone` -> `PhoneDetails`): the
-//! `phonenumber` crate (feature `native-phone`, the default, used by the backend and
-//! the CLI) and, without that feature, leadgate-phone (the browser and the Worker:
-//! tables generated from the same metadata, no regex engine). crates/phone's
-//! differential test proves they agree.
+//! Two engines answer behind the same API (`check_phone` -> `PhoneDetails`):
+//! leadgate-phone (the default, in every tier: tables generated from the
+//! libphonenumber metadata, no regex engine) and, with the `native-phone` feature, the
+//! `phonenumber` crate itself. crates/phone's differential test proves they agree.
 pub mod nanp;
 
 use crate::text::inspect;
