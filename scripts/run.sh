@@ -19,7 +19,7 @@ profile=debug
 case "${1:-}" in
   "") ;;
   --release) profile=release ;;
-  -h|--help) sed -n '2,15p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+  -h|--help) sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
   *) die "unknown argument $1 (try --help)" ;;
 esac
 
@@ -64,15 +64,19 @@ start() {
   names+=("$name"); pids+=($!)
 }
 
-alive() { kill -0 -- "-$1" 2>/dev/null; }
+# A part is alive while its first process or anything in its process group is. (Right after
+# `start`, setsid may not have run yet: the group does not exist, the process does.)
+alive() { kill -0 "$1" 2>/dev/null || kill -0 -- "-$1" 2>/dev/null; }
+signal_part() { kill "-$1" -- "-$2" 2>/dev/null || true; kill "-$1" "$2" 2>/dev/null || true; }
 
 stop_one() {
   local name="$1" pid="$2" i
   alive "$pid" || return 0
-  kill -TERM -- "-$pid" 2>/dev/null || true
+  signal_part TERM "$pid"
   for i in $(seq 1 150); do alive "$pid" || return 0; sleep 0.1; done
   say "$name did not stop within 15 s: killing it"
-  kill -KILL -- "-$pid" 2>/dev/null || true
+  signal_part KILL "$pid"
+  for i in $(seq 1 20); do alive "$pid" || return 0; sleep 0.1; done
 }
 
 stopping=""
@@ -80,11 +84,13 @@ cleanup() {
   [ -n "$stopping" ] && return
   stopping=1
   trap '' INT TERM
+  set +e # stop every part, whatever fails on the way
   echo >&2
   say "stopping"
   local i
   for ((i = ${#pids[@]} - 1; i >= 0; i--)); do stop_one "${names[$i]}" "${pids[$i]}"; done
-  wait 2>/dev/null || true
+  wait "${pids[@]}" 2>/dev/null || true
+  sleep 0.2 # the prefixers print the parts' last lines
   say "stopped"
 }
 trap 'cleanup; exit 130' INT
@@ -128,6 +134,7 @@ cat >&2 <<MSG
     edge outbox          curl -H 'Authorization: Bearer dev-admin-token-change-me' http://127.0.0.1:$EDGE_PORT/v1/outbox
     backend              http://127.0.0.1:$BACKEND_PORT/readyz    metrics http://127.0.0.1:$BACKEND_PORT/metrics
     a lead's status      curl -H 'X-Api-Key: dev-partner-key-sunrise' http://127.0.0.1:$BACKEND_PORT/v1/leads/<lead_id>
+    campaigns running    curl -H 'Authorization: Bearer dev-backend-admin-token' http://127.0.0.1:$BACKEND_PORT/v1/admin/campaigns
     partner postbacks    http://127.0.0.1:$SANDBOX_PORT/partner/received
     sandbox calls        http://127.0.0.1:$SANDBOX_PORT/_admin/calls
 

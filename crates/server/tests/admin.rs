@@ -238,6 +238,40 @@ async fn a_provider_is_added_validated_and_its_key_never_shown(which: Which) {
         .unwrap();
     assert_eq!(ipqs["source"], "admin");
     assert_eq!(ipqs["kind"], "ipqs_phone");
+    // What GET answers can be edited and sent back: "<redacted>" keeps the key.
+    let mut round_trip = ipqs.clone();
+    round_trip["settings"]["timeout_ms"] = json!(1800);
+    let (code, text) = send(
+        &s,
+        admin(
+            "PUT",
+            "/v1/admin/providers/ipqs",
+            Some(ADMIN_TOKEN),
+            Some(round_trip),
+        ),
+    )
+    .await;
+    assert_eq!(code, 200, "{text}");
+    let stored = s.db.admin_providers().await.unwrap();
+    assert_eq!(
+        stored[0].settings["api_key"].as_str(),
+        Some(VENDOR_KEY),
+        "the key was kept"
+    );
+    assert_eq!(stored[0].settings["timeout_ms"].as_integer(), Some(1800));
+    // ...but "<redacted>" cannot stand for a key that does not exist yet.
+    let (code, text) = send(
+        &s,
+        admin(
+            "PUT",
+            "/v1/admin/providers/ipqs2",
+            Some(ADMIN_TOKEN),
+            Some(json!({"kind": "ipqs_phone", "api_key": "<redacted>"})),
+        ),
+    )
+    .await;
+    assert_eq!(code, 400, "{text}");
+    assert!(text.contains("api_key"), "{text}");
     // The metrics never carry it either.
     let (_, metrics) = send(&s, get("/metrics", None)).await;
     assert!(!metrics.contains(VENDOR_KEY));

@@ -9,7 +9,7 @@
 //! never appear in a response, an error or a log line.
 use super::AppError;
 use crate::config::{hash_api_key, CampaignConfig, ProviderSection};
-use crate::providers::{redact_in, redacted};
+use crate::providers::{is_secret_setting, redact_in, redacted};
 use crate::state::{AppState, BuildError, Runtime, SharedState};
 use crate::store::StoreError;
 use axum::body::Bytes;
@@ -59,12 +59,14 @@ fn check_id(what: &str, id: &str) -> Result<(), AppError> {
 }
 
 /// A JSON object body with `key` set to `id` (refusing a different one in the body).
+/// What a GET answers may be sent back as it is: its `source` is dropped.
 fn object_with(body: &[u8], key: &str, id: &str) -> Result<Value, AppError> {
     let mut value: Value = serde_json::from_slice(body)
         .map_err(|e| AppError::BadRequest(format!("body is not JSON: {e}")))?;
     let Some(obj) = value.as_object_mut() else {
         return Err(AppError::BadRequest("body must be a JSON object".into()));
     };
+    obj.remove("source");
     match obj.get(key) {
         Some(Value::String(s)) if s == id => {}
         Some(_) => {
@@ -77,6 +79,52 @@ fn object_with(body: &[u8], key: &str, id: &str) -> Result<Value, AppError> {
         }
     }
     Ok(value)
+}
+
+/// A credential sent back as `"<redacted>"` (a GET answer edited and PUT back) keeps
+/// the value the provider has now, when it is the same provider kind; otherwise it is an
+/// error: the admin must send the credential itself.
+fn keep_redacted_credentials(
+    section: &mut ProviderSection,
+    current: Option<&ProviderSection>,
+) -> Result<(), AppError> {
+    fn walk(new: &mut toml::Table, old: Option<&toml::Table>, path: &str) -> Result<(), AppError> {
+        for (k, v) in new.iter_mut() {
+            let here = if path.is_empty() {
+                k.clone()
+            } else {
+                format!("{path}.{k}")
+            };
+            let old_v = old.and_then(|o| o.get(k));
+            match v {
+                toml::Value::String(s) if s == "<redacted>" && is_secret_setting(k) => {
+                    match old_v {
+                        Some(toml::Value::String(kept)) if kept != "<redacted>" => {
+                            *s = kept.clone();
+                        }
+                        _ => {
+                            return Err(AppError::BadRequest(format!(
+                                "{here}: send the credential itself (\"<redacted>\" only keeps an existing one)"
+                            )))
+                        }
+                    }
+                }
+                toml::Value::Table(t) => {
+                    let old_t = match old_v {
+                        Some(toml::Value::Table(o)) => Some(o),
+                        _ => None,
+                    };
+                    walk(t, old_t, &here)?;
+                }
+                _ => {}
+            }
+        }
+        Ok(())
+    }
+    let old = current
+        .filter(|c| c.kind == section.kind)
+        .map(|c| &c.settings);
+    walk(&mut section.settings, old, "")
 }
 
 fn build_error(e: BuildError, section: Option<&ProviderSection>) -> AppError {
@@ -153,10 +201,19 @@ pub async fn put_provider(
 ) -> Result<Json<ProviderView>, AppError> {
     authorize(&state, &headers)?;
     check_id("provider name", &name)?;
-    let value = object_with(&body, "name", &name)?;
-    let section: ProviderSection = serde_json::from_value(value)
+    let mut value = object_with(&body, "name", &name)?;
+    // The shape GET answers (`settings: {...}`) is taken too: its keys join the section.
+    if let Some(obj) = value.as_object_mut() {
+        if let Some(Value::Object(settings)) = obj.remove("settings") {
+            for (k, v) in settings {
+                obj.entry(k).or_insert(v);
+            }
+        }
+    }
+    let mut section: ProviderSection = serde_json::from_value(value)
         .map_err(|e| AppError::BadRequest(format!("provider section: {e}")))?;
     let _one_at_a_time = state.admin_lock.lock().await;
+    keep_redacted_credentials(&mut section, state.runtime().providers.get(&name))?;
     let mut providers = state.db.admin_providers().await?;
     providers.retain(|p| p.name != name);
     providers.push(section.clone());
