@@ -48,6 +48,22 @@ pub enum CallOutcome {
     UnknownProvider,
 }
 
+impl CallOutcome {
+    /// The wire/DB label (the serde name).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CallOutcome::Ok => "ok",
+            CallOutcome::Cached => "cached",
+            CallOutcome::Error => "error",
+            CallOutcome::Gated => "gated",
+            CallOutcome::CircuitOpen => "circuit_open",
+            CallOutcome::CostCap => "cost_cap",
+            CallOutcome::BudgetExhausted => "budget_exhausted",
+            CallOutcome::UnknownProvider => "unknown_provider",
+        }
+    }
+}
+
 /// One provider step, as stored per call.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CallRecord {
@@ -103,5 +119,33 @@ impl LeadOutcome {
     /// The first secondary reason.
     pub fn secondary(&self) -> Option<ReasonCode> {
         self.reasons.get(1).copied()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn labels_are_the_serde_names() {
+        for o in [
+            CallOutcome::Ok,
+            CallOutcome::Cached,
+            CallOutcome::Error,
+            CallOutcome::Gated,
+            CallOutcome::CircuitOpen,
+            CallOutcome::CostCap,
+            CallOutcome::BudgetExhausted,
+            CallOutcome::UnknownProvider,
+        ] {
+            assert_eq!(serde_json::to_value(o).unwrap(), o.as_str(), "{o:?}");
+        }
+        for s in [
+            LeadStatus::Accepted,
+            LeadStatus::Rejected,
+            LeadStatus::Review,
+        ] {
+            assert_eq!(serde_json::to_value(s).unwrap(), s.as_str(), "{s:?}");
+        }
     }
 }

@@ -5,13 +5,18 @@
 //!   cargo run --release -p leadgate-server --example loadgen -- throughput --leads 20000
 //!   cargo run --release -p leadgate-server --example loadgen -- latency --rate 1000 --seconds 10
 //!   cargo run --release -p leadgate-server --example loadgen -- memory --inflight 2000 --rounds 5
-//! Add `--pg postgres://postgres@127.0.0.1:5432/test` to use PostgreSQL (own schema).
+//! Add `--pg postgres://postgres@127.0.0.1:5432/test` to use PostgreSQL (own schema,
+//! dropped at the end), `--sync full` for SQLite with `synchronous = FULL`, and
+//! `--connections N` for the pool size (16). `--dedup` turns the campaign's dedup on
+//! (every lead has its own email and phone, so none is a duplicate, but each one claims
+//! its fingerprint in the database before the providers run).
 //!
 //! throughput: leads/s from the first send until the last verdict is stored, with
 //!             zero-latency providers (two per lead) and 64 concurrent senders.
 //! latency:    open loop at a fixed offered rate; p50/p99/max of the intake ack.
-//! memory:     bursts of `--inflight` leads against providers taking 100-300 ms,
-//!             queue concurrency = inflight; RSS peak per round.
+//! memory:     bursts of `--inflight` leads (sent over `--senders` connections, 256)
+//!             against providers taking 100-300 ms, queue concurrency = inflight;
+//!             the most leads unfinished at once and the RSS peak per round.
 use leadgate_server::config::{hash_api_key, Config};
 use leadgate_server::providers::ProviderFactories;
 use leadgate_server::state::{AppState, SharedState};
@@ -29,6 +34,10 @@ struct Args {
     inflight: usize,
     rounds: usize,
     pg: Option<String>,
+    sync: String,
+    senders: usize,
+    connections: u32,
+    dedup: bool,
 }
 
 fn parse_args() -> Args {
@@ -40,12 +49,20 @@ fn parse_args() -> Args {
         inflight: 2_000,
         rounds: 5,
         pg: None,
+        sync: "normal".into(),
+        senders: 256,
+        connections: 16,
+        dedup: false,
     };
     let mut it = std::env::args().skip(1);
     if let Some(m) = it.next() {
         a.mode = m;
     }
     while let Some(flag) = it.next() {
+        if flag == "--dedup" {
+            a.dedup = true;
+            continue;
+        }
         let v = it.next().unwrap_or_default();
         match flag.as_str() {
             "--leads" => a.leads = v.parse().expect("--leads"),
@@ -54,6 +71,9 @@ fn parse_args() -> Args {
             "--inflight" => a.inflight = v.parse().expect("--inflight"),
             "--rounds" => a.rounds = v.parse().expect("--rounds"),
             "--pg" => a.pg = Some(v),
+            "--sync" => a.sync = v,
+            "--senders" => a.senders = v.parse().expect("--senders"),
+            "--connections" => a.connections = v.parse().expect("--connections"),
             other => panic!("unknown flag {other}"),
         }
     }
@@ -84,7 +104,8 @@ data_dir = "{dir}"
 max_body_bytes = 65536
 [database]
 url = "{url}"
-max_connections = 16
+max_connections = {connections}
+sqlite_synchronous = "{sync}"
 {schema}
 [queue]
 concurrency = {concurrency}
@@ -101,7 +122,7 @@ api_key_sha256 = "{key}"
 id = "load"
 version = "1"
 cost_cap_usd = 0.10
-dedup = {{ enabled = false }}
+dedup = {{ enabled = {dedup} }}
 [[campaigns.integrations]]
 provider = "fraud"
 rules = ["fraud_score > 85 -> reject FRD01"]
@@ -126,6 +147,9 @@ signals = {{ is_litigator = false }}
 "#,
         dir = dir.display(),
         key = hash_api_key("load-key"),
+        sync = args.sync,
+        connections = args.connections,
+        dedup = args.dedup,
     );
     Config::from_toml(&toml, Vec::new()).expect("config")
 }
@@ -197,9 +221,26 @@ fn rss_kib() -> u64 {
         .unwrap_or(0)
 }
 
-async fn wait_done(state: &SharedState, n: i64) {
-    while state.db.count_leads("done").await.unwrap() < n {
+/// Waits until every acknowledged lead is finished: the job table is empty (a lead's
+/// job goes in the transaction that stores its verdict). Counting the small job table
+/// keeps the poll cheap; counting finished leads would scan the whole lead table.
+async fn wait_done(state: &SharedState) {
+    while state.db.queue_depth().await.unwrap() > 0 {
         tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+}
+
+/// Stops the server and, on PostgreSQL, drops this run's schema.
+async fn finish(state: &SharedState, stop: tokio::sync::oneshot::Sender<()>, args: &Args) {
+    let _ = stop.send(());
+    if args.pg.is_some() {
+        let drop = format!(
+            "DROP SCHEMA IF EXISTS loadgen_{} CASCADE",
+            std::process::id()
+        );
+        if let Err(e) = sqlx::query(&drop).execute(state.db.pool()).await {
+            eprintln!("could not drop the run's schema: {e}");
+        }
     }
 }
 
@@ -242,7 +283,7 @@ async fn main() {
             }
             while senders.join_next().await.is_some() {}
             let acked = t0.elapsed();
-            wait_done(&state, n as i64).await;
+            wait_done(&state).await;
             let all = t0.elapsed();
             println!(
                 "throughput db={db_name} leads={n}: intake {:.0} leads/s, end-to-end {:.0} leads/s ({:.2} s)",
@@ -250,7 +291,7 @@ async fn main() {
                 n as f64 / all.as_secs_f64(),
                 all.as_secs_f64()
             );
-            let _ = stop.send(());
+            finish(&state, stop, &args).await;
         }
         "latency" => {
             let (state, base, stop) = start(config(dir.path(), &args, 0, 0, 512)).await;
@@ -269,7 +310,7 @@ async fn main() {
                 lat.push(r.unwrap());
             }
             lat.sort();
-            wait_done(&state, total as i64).await;
+            wait_done(&state).await;
             println!(
                 "latency db={db_name} offered={}/s for {} s ({} leads): ack p50 {:.2} ms, p99 {:.2} ms, max {:.2} ms",
                 args.rate,
@@ -279,29 +320,50 @@ async fn main() {
                 pct(&lat, 0.99),
                 lat.last().unwrap().as_secs_f64() * 1000.0
             );
-            let _ = stop.send(());
+            finish(&state, stop, &args).await;
         }
         "memory" => {
             let (state, base, stop) =
                 start(config(dir.path(), &args, 100, 100, args.inflight + 64)).await;
             println!("memory db={db_name}: RSS at start {} MiB", rss_kib() / 1024);
-            let mut done_target = 0i64;
             for round in 0..args.rounds {
+                // `--senders` connections (256): intake acknowledges far faster than the
+                // 200-600 ms a lead spends with the providers, so the burst is in flight
+                // at once without 2,000 open client connections inflating this
+                // process's RSS (the client shares it).
                 let first = (round * args.inflight) as u64;
+                let next = Arc::new(std::sync::atomic::AtomicU64::new(first));
+                let end = first + args.inflight as u64;
                 let mut tasks = tokio::task::JoinSet::new();
-                for i in first..first + args.inflight as u64 {
-                    let (http, base) = (http.clone(), base.clone());
-                    tasks.spawn(async move { send(&http, &base, i).await });
+                for _ in 0..args.senders {
+                    let (http, base, next) = (http.clone(), base.clone(), next.clone());
+                    tasks.spawn(async move {
+                        loop {
+                            let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                            if i >= end {
+                                break;
+                            }
+                            send(&http, &base, i).await;
+                        }
+                    });
                 }
-                while tasks.join_next().await.is_some() {}
-                done_target += args.inflight as i64;
                 let mut peak = rss_kib();
                 let mut max_in_flight = 0i64;
+                while !tasks.is_empty() {
+                    tokio::select! {
+                        _ = tasks.join_next() => {}
+                        _ = tokio::time::sleep(Duration::from_millis(20)) => {
+                            let depth = state.db.queue_depth().await.unwrap();
+                            max_in_flight = max_in_flight.max(depth);
+                            peak = peak.max(rss_kib());
+                        }
+                    }
+                }
                 loop {
-                    let done = state.db.count_leads("done").await.unwrap();
-                    max_in_flight = max_in_flight.max(done_target - done);
+                    let depth = state.db.queue_depth().await.unwrap();
+                    max_in_flight = max_in_flight.max(depth);
                     peak = peak.max(rss_kib());
-                    if done >= done_target {
+                    if depth == 0 {
                         break;
                     }
                     tokio::time::sleep(Duration::from_millis(20)).await;
@@ -315,7 +377,7 @@ async fn main() {
                     rss_kib() / 1024
                 );
             }
-            let _ = stop.send(());
+            finish(&state, stop, &args).await;
         }
         other => panic!("unknown mode {other} (throughput | latency | memory)"),
     }

@@ -109,6 +109,9 @@ pub struct DatabaseConfig {
     pub max_connections: u32,
     /// PostgreSQL only: keep the tables in this schema (created if missing).
     pub schema: Option<String>,
+    /// SQLite only: `normal` (an acknowledged lead survives a process crash) or `full`
+    /// (it also survives power loss; each group commit waits for an fsync).
+    pub sqlite_synchronous: crate::store::SqliteSync,
 }
 
 impl Default for DatabaseConfig {
@@ -117,6 +120,7 @@ impl Default for DatabaseConfig {
             url: String::new(),
             max_connections: 8,
             schema: None,
+            sqlite_synchronous: crate::store::SqliteSync::default(),
         }
     }
 }

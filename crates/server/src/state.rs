@@ -84,10 +84,11 @@ impl AppState {
         schema: Option<&str>,
     ) -> Result<SharedState, BuildError> {
         let schema = schema.or(config.database.schema.as_deref());
-        let db = Db::connect(
+        let db = Db::connect_with(
             &config.database_url(),
             config.database.max_connections,
             schema,
+            config.database.sqlite_synchronous,
         )
         .await?;
         let seed = std::time::SystemTime::now()

@@ -99,6 +99,9 @@ pub struct BreakerCore {
     config: BreakerConfig,
     state: BreakerState,
     samples: VecDeque<Sample>,
+    /// Failed samples in `samples`, kept as they come and go (a count per call, not
+    /// a scan of the window: the window holds every call of the last `window_secs`).
+    failures: usize,
     timeouts_in_a_row: u32,
     opened_at: Option<Instant>,
     probes_in_flight: u32,
@@ -113,6 +116,7 @@ impl BreakerCore {
             config,
             state: BreakerState::Closed,
             samples: VecDeque::new(),
+            failures: 0,
             timeouts_in_a_row: 0,
             opened_at: None,
             probes_in_flight: 0,
@@ -203,12 +207,14 @@ impl BreakerCore {
             failed,
             cost,
         });
+        self.failures += usize::from(failed);
         let window = Duration::from_secs(self.config.window_secs);
-        while self
+        while let Some(old) = self
             .samples
             .front()
-            .is_some_and(|s| now.duration_since(s.at) > window)
+            .filter(|s| now.duration_since(s.at) > window)
         {
+            self.failures -= usize::from(old.failed);
             self.samples.pop_front();
         }
         self.timeouts_in_a_row = match outcome {
@@ -216,8 +222,7 @@ impl BreakerCore {
             _ => 0,
         };
         let calls = self.samples.len() as u32;
-        let errors = self.samples.iter().filter(|s| s.failed).count() as f64;
-        let spend: f64 = self.samples.iter().map(|s| s.cost).sum();
+        let errors = self.failures as f64;
         if self.config.consecutive_timeouts > 0
             && self.timeouts_in_a_row >= self.config.consecutive_timeouts
         {
@@ -226,11 +231,10 @@ impl BreakerCore {
             && errors / f64::from(calls) >= self.config.error_rate
         {
             self.trip(now, TripCause::ErrorRate);
-        } else if self
-            .config
-            .cost_ceiling_usd
-            .is_some_and(|ceiling| spend >= ceiling)
-        {
+        } else if self.config.cost_ceiling_usd.is_some_and(|ceiling| {
+            // Summed afresh (only when a ceiling is set) so the comparison is exact.
+            self.samples.iter().map(|s| s.cost).sum::<f64>() >= ceiling
+        }) {
             self.trip(now, TripCause::CostCeiling);
         }
     }
@@ -245,7 +249,46 @@ impl BreakerCore {
     fn close(&mut self) {
         self.state = BreakerState::Closed;
         self.samples.clear();
+        self.failures = 0;
         self.timeouts_in_a_row = 0;
         self.opened_at = None;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test(start_paused = true)]
+    async fn failures_that_leave_the_window_stop_counting() {
+        let mut b = BreakerCore::new(BreakerConfig {
+            window_secs: 10,
+            min_calls: 4,
+            error_rate: 0.5,
+            consecutive_timeouts: 0,
+            ..Default::default()
+        });
+        let failure = ProviderError::Unavailable("down".into());
+        for _ in 0..3 {
+            let admitted = b.admit().unwrap();
+            b.record(admitted, Err(&failure));
+        }
+        assert_eq!(b.state(), BreakerState::Closed, "below min_calls");
+        tokio::time::advance(Duration::from_secs(11)).await;
+        for _ in 0..3 {
+            let admitted = b.admit().unwrap();
+            b.record(admitted, Ok(0.0));
+        }
+        // 4 calls in the window, 1 failed: 25 % < 50 %. The three old failures are gone.
+        let admitted = b.admit().unwrap();
+        b.record(admitted, Err(&failure));
+        assert_eq!(b.state(), BreakerState::Closed);
+        // Two more failures: 3 of 6 = 50 % trips it.
+        for _ in 0..2 {
+            let admitted = b.admit().unwrap();
+            b.record(admitted, Err(&failure));
+        }
+        assert_eq!(b.state(), BreakerState::Open);
+        assert_eq!(b.last_cause(), Some(TripCause::ErrorRate));
     }
 }

@@ -4,9 +4,11 @@
 //! when their lease runs out.
 mod process;
 
-pub use process::process_lead;
+pub use process::{process_lead, process_loaded};
 
 use crate::state::SharedState;
+use crate::store::LeadRow;
+use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::Duration;
 use tokio::sync::{watch, Semaphore};
@@ -44,13 +46,26 @@ pub async fn run(state: SharedState, mut shutdown: watch::Receiver<bool>, drain:
             }
             continue;
         }
+        // One query loads the whole claimed batch.
+        let ids: Vec<String> = jobs.iter().map(|j| j.lead_id.clone()).collect();
+        let mut rows: HashMap<String, LeadRow> = match state.db.leads(&ids).await {
+            Ok(rows) => rows.into_iter().map(|r| (r.id.clone(), r)).collect(),
+            Err(e) => {
+                tracing::warn!(error = %e, "loading claimed leads failed; each loads its own");
+                HashMap::new()
+            }
+        };
         for job in jobs {
             let Ok(permit) = slots.clone().acquire_owned().await else {
                 break;
             };
             let state = state.clone();
+            let row = rows.remove(&job.lead_id);
             tokio::spawn(async move {
-                process_lead(&state, &job).await;
+                match row {
+                    Some(row) => process_loaded(&state, &job, Some(row)).await,
+                    None => process_lead(&state, &job).await,
+                }
                 drop(permit);
             });
         }

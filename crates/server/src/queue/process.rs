@@ -1,6 +1,6 @@
 //! One lead: load, re-check, run the plan, store the verdict + calls + postback.
 use crate::state::AppState;
-use crate::store::ClaimedJob;
+use crate::store::{ClaimedJob, LeadRow};
 use leadgate_checks::{assess, LeadInput, ReasonCode};
 use leadgate_pipeline::{LeadContext, ProviderRequest};
 use leadgate_protocol::envelope::EdgeVerdict;
@@ -8,24 +8,35 @@ use sha2::{Digest, Sha256};
 
 /// Processes a claimed job; on failure gives the job back with a delay.
 pub async fn process_lead(state: &AppState, job: &ClaimedJob) {
-    if let Err(e) = try_process(state, job).await {
-        let delay = 1_000 * 2i64.pow(job.attempts.clamp(1, 8) as u32 - 1);
-        tracing::warn!(lead_id = %job.lead_id, attempts = job.attempts, error = %e, "processing failed; will retry");
-        if let Err(e) = state.db.release_job(&job.lead_id, delay).await {
-            tracing::warn!(lead_id = %job.lead_id, error = %e, "releasing job failed (lease will expire)");
-        }
+    let row = match state.db.lead(&job.lead_id).await {
+        Ok(Some(row)) => Some(row),
+        Ok(None) => None,
+        Err(e) => return give_back(state, job, &e.to_string()).await,
+    };
+    process_loaded(state, job, row).await;
+}
+
+/// [`process_lead`] for a job whose lead row is already loaded (the queue loads a
+/// claimed batch in one query). `None`: the job has no lead.
+pub async fn process_loaded(state: &AppState, job: &ClaimedJob, row: Option<LeadRow>) {
+    let result = match row {
+        Some(row) => try_process(state, row).await,
+        None => Err("job without lead".into()),
+    };
+    if let Err(e) = result {
+        give_back(state, job, &e).await;
     }
 }
 
-async fn try_process(state: &AppState, job: &ClaimedJob) -> Result<(), String> {
-    let Some(row) = state
-        .db
-        .lead(&job.lead_id)
-        .await
-        .map_err(|e| e.to_string())?
-    else {
-        return Err("job without lead".into());
-    };
+async fn give_back(state: &AppState, job: &ClaimedJob, error: &str) {
+    let delay = 1_000 * 2i64.pow(job.attempts.clamp(1, 8) as u32 - 1);
+    tracing::warn!(lead_id = %job.lead_id, attempts = job.attempts, error = %error, "processing failed; will retry");
+    if let Err(e) = state.db.release_job(&job.lead_id, delay).await {
+        tracing::warn!(lead_id = %job.lead_id, error = %e, "releasing job failed (lease will expire)");
+    }
+}
+
+async fn try_process(state: &AppState, row: LeadRow) -> Result<(), String> {
     let runtime = state.runtime();
     let plan = runtime
         .plans
@@ -76,13 +87,8 @@ pub fn context(
     edge: Option<&EdgeVerdict>,
 ) -> LeadContext {
     let assessment = assess(input, &state.config.policy);
-    let json = serde_json::to_value(&assessment).unwrap_or_default();
-    let text = |ptr: &str| {
-        json.pointer(ptr)
-            .and_then(|v| v.as_str())
-            .map(str::to_string)
-            .filter(|s| !s.is_empty())
-    };
+    let report = &assessment.report;
+    let text = |v: &Option<String>| v.clone().filter(|s| !s.is_empty());
     let mut base: Vec<ReasonCode> = assessment.verdict.reasons.clone();
     if let Some(e) = edge {
         for r in &e.reasons {
@@ -91,11 +97,13 @@ pub fn context(
             }
         }
     }
-    let phone = text("/phone/e164").or_else(|| input.phone.clone());
-    let email =
-        text("/email/normalized").or_else(|| input.email.as_ref().map(|e| e.trim().to_lowercase()));
-    let backend_fp =
-        text("/fingerprint").or_else(|| fallback_fingerprint(email.as_deref(), phone.as_deref()));
+    let phone = text(&report.phone.e164).or_else(|| input.phone.clone());
+    let email = text(&report.email.normalized)
+        .or_else(|| input.email.as_ref().map(|e| e.trim().to_lowercase()));
+    let backend_fp = Some(assessment.fingerprint.id.clone())
+        .filter(|s| !s.is_empty())
+        .or_else(|| fallback_fingerprint(email.as_deref(), phone.as_deref()));
+    let address = &report.address.normalized;
     LeadContext {
         request: ProviderRequest {
             lead_id: lead_id.into(),
@@ -103,10 +111,10 @@ pub fn context(
             email,
             first_name: input.first_name.clone(),
             last_name: input.last_name.clone(),
-            street: text("/address/normalized/street").or_else(|| input.street.clone()),
-            city: text("/address/normalized/city").or_else(|| input.city.clone()),
-            state: text("/address/normalized/state").or_else(|| input.state.clone()),
-            zip: text("/address/normalized/zip").or_else(|| input.zip.clone()),
+            street: text(&address.street).or_else(|| input.street.clone()),
+            city: text(&address.city).or_else(|| input.city.clone()),
+            state: text(&address.state).or_else(|| input.state.clone()),
+            zip: text(&address.zip).or_else(|| input.zip.clone()),
             country: input.country.clone(),
             ip: input.ip.clone(),
             user_agent: input.user_agent.clone(),

@@ -14,6 +14,11 @@ pub struct ClaimedJob {
 
 impl Db {
     /// Claims up to `limit` due jobs for `worker` for `lease_ms`.
+    ///
+    /// A claim also moves the job's `run_at` to the end of its lease, so the due jobs
+    /// are exactly `run_at <= now`: the claim reads only those from the `run_at`
+    /// index instead of stepping over every job still leased. (`locked_until` is kept
+    /// as well, and checked, for rows claimed before this rule.)
     pub async fn claim_jobs(
         &self,
         worker: &str,
@@ -27,7 +32,7 @@ impl Db {
             Backend::Sqlite => "",
         };
         let sql = format!(
-            "UPDATE jobs SET locked_by = $1, locked_until = $2, attempts = attempts + 1 WHERE lead_id IN \
+            "UPDATE jobs SET locked_by = $1, locked_until = $2, run_at = $2, attempts = attempts + 1 WHERE lead_id IN \
              (SELECT lead_id FROM jobs WHERE run_at <= $3 AND (locked_until IS NULL OR locked_until < $3) \
              ORDER BY run_at LIMIT $4{lock}) RETURNING lead_id, attempts"
         );

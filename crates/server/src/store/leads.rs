@@ -1,5 +1,6 @@
 //! Leads: commit-before-ack intake, the finished verdict, status and reconciliation.
-use super::{now_ms, Db, StoreError};
+use super::commit::{CallInsert, Completion, Inserted};
+use super::{Db, StoreError};
 use leadgate_pipeline::{CallRecord, LeadOutcome};
 use sqlx::any::AnyRow;
 use sqlx::Row;
@@ -137,77 +138,35 @@ fn lead_row(r: &AnyRow) -> Result<LeadRow, sqlx::Error> {
     })
 }
 
-fn label<T: serde::Serialize>(v: &T) -> String {
-    serde_json::to_value(v)
-        .ok()
-        .and_then(|v| v.as_str().map(str::to_string))
-        .unwrap_or_default()
-}
-
 impl Db {
     /// Commits a lead and its job in one transaction (before the caller acks).
-    /// With `signature`, records it first and refuses a replay.
+    /// With `signature`, records it first and refuses a replay. Concurrent calls share
+    /// a transaction (group commit); each returns only after that commit.
     pub async fn insert_lead(
         &self,
         lead: &NewLead,
         signature: Option<(&str, i64)>,
     ) -> Result<Stored, StoreError> {
-        let _w = self.write_guard().await;
-        let now = now_ms();
-        let mut tx = self.pool().begin().await?;
-        if let Some((sig, expires_at)) = signature {
-            let r = sqlx::query("INSERT INTO seen_signatures (signature, expires_at) VALUES ($1, $2) ON CONFLICT (signature) DO NOTHING")
-                .bind(sig)
-                .bind(expires_at)
-                .execute(&mut *tx)
-                .await?;
-            if r.rows_affected() == 0 {
-                tx.rollback().await?;
-                return Ok(Stored::Replayed);
+        let signature = signature.map(|(s, expires_at)| (s.to_string(), expires_at));
+        match self.committer.insert(lead.clone(), signature).await? {
+            Inserted::New => Ok(Stored::New),
+            Inserted::Replayed => Ok(Stored::Replayed),
+            Inserted::Conflict => {
+                // The signature record is kept (a replay of it must still fail); report
+                // the lead that is already stored.
+                let existing = match &lead.idempotency_key {
+                    Some(key) => self.lead_by_idempotency_key(key).await?,
+                    None => None,
+                };
+                let existing = match existing {
+                    Some(row) => Some(row),
+                    None => self.lead(&lead.id).await?,
+                };
+                existing
+                    .map(|row| Stored::Existing(Box::new(row)))
+                    .ok_or_else(|| StoreError::Corrupt("conflicting lead vanished".into()))
             }
         }
-        let r = sqlx::query(
-            "INSERT INTO leads (id, source, partner_id, idempotency_key, site, campaign_id, campaign_version, sub1, \
-             received_at, created_at, lead_json, edge_json, state) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, 'queued') ON CONFLICT DO NOTHING",
-        )
-        .bind(&lead.id)
-        .bind(lead.source)
-        .bind(&lead.partner_id)
-        .bind(&lead.idempotency_key)
-        .bind(&lead.site)
-        .bind(&lead.campaign_id)
-        .bind(&lead.campaign_version)
-        .bind(&lead.sub1)
-        .bind(lead.received_at)
-        .bind(now)
-        .bind(&lead.lead_json)
-        .bind(&lead.edge_json)
-        .execute(&mut *tx)
-        .await?;
-        if r.rows_affected() == 0 {
-            // Keep the signature record (a replay of it must still fail) and report
-            // the lead that is already stored.
-            tx.commit().await?;
-            let existing = match &lead.idempotency_key {
-                Some(key) => self.lead_by_idempotency_key(key).await?,
-                None => None,
-            };
-            let existing = match existing {
-                Some(row) => Some(row),
-                None => self.lead(&lead.id).await?,
-            };
-            return existing
-                .map(|row| Stored::Existing(Box::new(row)))
-                .ok_or_else(|| StoreError::Corrupt("conflicting lead vanished".into()));
-        }
-        sqlx::query("INSERT INTO jobs (lead_id, run_at, attempts) VALUES ($1, $2, 0)")
-            .bind(&lead.id)
-            .bind(now)
-            .execute(&mut *tx)
-            .await?;
-        tx.commit().await?;
-        Ok(Stored::New)
     }
 
     /// A lead by id.
@@ -217,6 +176,23 @@ impl Db {
             .fetch_optional(self.pool())
             .await?;
         Ok(row.as_ref().map(lead_row).transpose()?)
+    }
+
+    /// Several leads by id, in one query per 64 ids (the queue loads a claimed batch).
+    pub async fn leads(&self, ids: &[String]) -> Result<Vec<LeadRow>, StoreError> {
+        let mut out = Vec::with_capacity(ids.len());
+        for chunk in super::commit::chunks(ids) {
+            let list = super::commit::Marks(self.backend()).rows(1, chunk.len());
+            let sql = format!("SELECT {LEAD_COLUMNS} FROM leads WHERE id IN {list}");
+            let mut q = sqlx::query(&sql);
+            for id in chunk {
+                q = q.bind(id.as_str());
+            }
+            for r in q.fetch_all(self.pool()).await? {
+                out.push(lead_row(&r)?);
+            }
+        }
+        Ok(out)
     }
 
     async fn lead_by_idempotency_key(&self, key: &str) -> Result<Option<LeadRow>, StoreError> {
@@ -230,60 +206,32 @@ impl Db {
     }
 
     /// Stores the verdict and every call, queues the postback, and drops the job:
-    /// one transaction, so a crash leaves either nothing or everything.
+    /// one transaction, so a crash leaves either nothing or everything. A lead already
+    /// done keeps its verdict and calls (only the job goes). Concurrent calls share a
+    /// transaction (group commit).
     pub async fn complete_lead(
         &self,
         id: &str,
         outcome: &LeadOutcome,
         postback: Option<(&str, &str)>,
     ) -> Result<(), StoreError> {
-        let _w = self.write_guard().await;
-        let now = now_ms();
         let reasons: Vec<&str> = outcome.reasons.iter().map(|r| r.code()).collect();
-        let mut tx = self.pool().begin().await?;
-        let r = sqlx::query(
-            "UPDATE leads SET state = 'done', validation_status = $1, validation_score = $2, primary_reason_code = $3, \
-             secondary_reason_code = $4, reasons = $5, provider = $6, cost_usd = $7, latency_ms = $8, rule_version = $9, \
-             duplicate_of = $10, completed_at = $11 WHERE id = $12 AND state <> 'done'",
-        )
-        .bind(outcome.status.as_str())
-        .bind(i64::from(outcome.score))
-        .bind(outcome.primary().map(|c| c.code()))
-        .bind(outcome.secondary().map(|c| c.code()))
-        .bind(reasons.join(","))
-        .bind(&outcome.provider)
-        .bind(outcome.cost_usd)
-        .bind(outcome.latency_ms as i64)
-        .bind(&outcome.rule_version)
-        .bind(&outcome.duplicate_of)
-        .bind(now)
-        .bind(id)
-        .execute(&mut *tx)
-        .await?;
-        if r.rows_affected() == 1 {
-            for (seq, call) in outcome.calls.iter().enumerate() {
-                insert_call(&mut tx, id, seq as i64, call, now).await?;
-            }
-            if let Some((partner, url)) = postback {
-                sqlx::query(
-                    "INSERT INTO postbacks (id, lead_id, partner_id, url, state, attempts, next_at, created_at) \
-                     VALUES ($1, $2, $3, $4, 'pending', 0, $5, $5)",
-                )
-                .bind(format!("{id}:{partner}"))
-                .bind(id)
-                .bind(partner)
-                .bind(url)
-                .bind(now)
-                .execute(&mut *tx)
-                .await?;
-            }
-        }
-        sqlx::query("DELETE FROM jobs WHERE lead_id = $1")
-            .bind(id)
-            .execute(&mut *tx)
-            .await?;
-        tx.commit().await?;
-        Ok(())
+        let done = Completion {
+            id: id.to_string(),
+            status: outcome.status.as_str(),
+            score: i64::from(outcome.score),
+            primary: outcome.primary().map(|c| c.code()),
+            secondary: outcome.secondary().map(|c| c.code()),
+            reasons: reasons.join(","),
+            provider: outcome.provider.clone(),
+            cost_usd: outcome.cost_usd,
+            latency_ms: outcome.latency_ms as i64,
+            rule_version: outcome.rule_version.clone(),
+            duplicate_of: outcome.duplicate_of.clone(),
+            calls: outcome.calls.iter().map(call_insert).collect(),
+            postback: postback.map(|(p, u)| (p.to_string(), u.to_string())),
+        };
+        self.committer.complete(done).await
     }
 
     /// The provider calls of a lead, in order.
@@ -341,30 +289,16 @@ impl Db {
     }
 }
 
-async fn insert_call(
-    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
-    id: &str,
-    seq: i64,
-    call: &CallRecord,
-    now: i64,
-) -> Result<(), sqlx::Error> {
-    sqlx::query(
-        "INSERT INTO provider_calls (lead_id, seq, provider, outcome, error, reason, cost_usd, latency_ms, attempt, \
-         breaker_state, rules_fired, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
-    )
-    .bind(id)
-    .bind(seq)
-    .bind(&call.provider)
-    .bind(label(&call.outcome))
-    .bind(&call.error)
-    .bind(call.reason.map(|c| c.code()))
-    .bind(call.cost_usd)
-    .bind(call.latency_ms as i64)
-    .bind(i64::from(call.attempt))
-    .bind(call.breaker_state.label())
-    .bind(call.rules_fired.join("\n"))
-    .bind(now)
-    .execute(&mut **tx)
-    .await?;
-    Ok(())
+fn call_insert(call: &CallRecord) -> CallInsert {
+    CallInsert {
+        provider: call.provider.clone(),
+        outcome: call.outcome.as_str(),
+        error: call.error.clone(),
+        reason: call.reason.map(|c| c.code()),
+        cost_usd: call.cost_usd,
+        latency_ms: call.latency_ms as i64,
+        attempt: i64::from(call.attempt),
+        breaker_state: call.breaker_state.label(),
+        rules_fired: call.rules_fired.join("\n"),
+    }
 }

@@ -3,6 +3,7 @@
 //! job claim (`FOR UPDATE SKIP LOCKED` on PostgreSQL; SQLite's single writer makes
 //! its `UPDATE … RETURNING` atomic by itself).
 mod admin;
+mod commit;
 mod jobs;
 mod leads;
 mod postbacks;
@@ -23,6 +24,28 @@ pub enum Backend {
     Sqlite,
     /// PostgreSQL.
     Postgres,
+}
+
+/// SQLite's `synchronous` setting (WAL mode). See docs/backend.md, "Durability".
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum SqliteSync {
+    /// A commit is in the WAL file (the OS has it) before it is acknowledged: it
+    /// survives any crash of the process; a power loss or kernel crash can lose the
+    /// last commits (never corrupting the file).
+    #[default]
+    Normal,
+    /// A commit is also fsynced: it survives power loss. Costs one fsync per group commit.
+    Full,
+}
+
+impl SqliteSync {
+    fn pragma(self) -> &'static str {
+        match self {
+            SqliteSync::Normal => "PRAGMA synchronous = NORMAL",
+            SqliteSync::Full => "PRAGMA synchronous = FULL",
+        }
+    }
 }
 
 /// Storage errors (never shown to clients verbatim).
@@ -59,6 +82,8 @@ pub struct Db {
     /// handler (up to 100 ms per nap). Queueing writers here instead keeps the tail
     /// latency of intake low. `None` on PostgreSQL.
     write_lock: Option<std::sync::Arc<tokio::sync::Mutex<()>>>,
+    /// Group commit for intake inserts and verdicts (see [`commit`]).
+    committer: commit::Committer,
 }
 
 impl Db {
@@ -68,6 +93,16 @@ impl Db {
         url: &str,
         max_connections: u32,
         schema: Option<&str>,
+    ) -> Result<Db, StoreError> {
+        Db::connect_with(url, max_connections, schema, SqliteSync::default()).await
+    }
+
+    /// [`Db::connect`] with SQLite's `synchronous` setting.
+    pub async fn connect_with(
+        url: &str,
+        max_connections: u32,
+        schema: Option<&str>,
+        sqlite_sync: SqliteSync,
     ) -> Result<Db, StoreError> {
         sqlx::any::install_default_drivers();
         let backend = if url.starts_with("postgres") {
@@ -97,7 +132,7 @@ impl Db {
                     match backend {
                         Backend::Sqlite => {
                             conn.execute("PRAGMA journal_mode = WAL").await?;
-                            conn.execute("PRAGMA synchronous = NORMAL").await?;
+                            conn.execute(sqlite_sync.pragma()).await?;
                             conn.execute("PRAGMA busy_timeout = 10000").await?;
                         }
                         Backend::Postgres => {
@@ -114,10 +149,12 @@ impl Db {
             .await?;
         let write_lock =
             (backend == Backend::Sqlite).then(|| std::sync::Arc::new(tokio::sync::Mutex::new(())));
+        let committer = commit::Committer::start(pool.clone(), backend, write_lock.clone());
         let db = Db {
             pool,
             backend,
             write_lock,
+            committer,
         };
         db.migrate().await?;
         Ok(db)
@@ -222,42 +259,22 @@ impl Db {
     }
 
     /// Claims `fingerprint` for `lead_id`; returns the earlier owner within `window_ms`.
-    /// The database is the source of truth: the first committed claim wins.
+    /// The database is the source of truth: the first committed claim wins. A claim
+    /// older than the window is taken over. Concurrent claims share a transaction
+    /// (group commit); each returns after that commit.
     pub async fn claim_fingerprint(
         &self,
         fingerprint: &str,
         lead_id: &str,
         window_ms: i64,
     ) -> Result<Option<String>, StoreError> {
-        let _w = self.write_guard().await;
-        let now = now_ms();
-        sqlx::query("INSERT INTO fingerprints (fingerprint, lead_id, seen_at) VALUES ($1, $2, $3) ON CONFLICT (fingerprint) DO NOTHING")
-            .bind(fingerprint)
-            .bind(lead_id)
-            .bind(now)
-            .execute(&self.pool)
-            .await?;
-        let row = sqlx::query("SELECT lead_id, seen_at FROM fingerprints WHERE fingerprint = $1")
-            .bind(fingerprint)
-            .fetch_one(&self.pool)
-            .await?;
-        let owner: String = row.try_get("lead_id")?;
-        let seen_at: i64 = row.try_get("seen_at")?;
-        if owner == lead_id {
-            return Ok(None);
-        }
-        if now - seen_at > window_ms {
-            // The earlier claim is outside the window: this lead takes it over.
-            sqlx::query("UPDATE fingerprints SET lead_id = $1, seen_at = $2 WHERE fingerprint = $3 AND lead_id = $4")
-                .bind(lead_id)
-                .bind(now)
-                .bind(fingerprint)
-                .bind(&owner)
-                .execute(&self.pool)
-                .await?;
-            return Ok(None);
-        }
-        Ok(Some(owner))
+        self.committer
+            .claim(commit::FingerprintClaim {
+                fingerprint: fingerprint.to_string(),
+                lead_id: lead_id.to_string(),
+                window_ms,
+            })
+            .await
     }
 
     /// Deletes PII of finished leads older than `before_ms` in `campaign`; returns how many.
