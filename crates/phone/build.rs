@@ -17,16 +17,11 @@ use std::{env, fs, path::PathBuf};
 use phonenumber::metadata::{Descriptor, DATABASE};
 use regex_syntax::hir::{Class, Hir, HirKind, Look};
 
-// Opcodes: keep in sync with src/program.rs.
-const OP_ANY: u8 = 10;
-const OP_SET: u8 = 11;
-const OP_SEQ: u8 = 12;
-const OP_ALT: u8 = 13;
-const OP_REP: u8 = 14;
-const OP_CAP: u8 = 15;
-const OP_END: u8 = 16;
-const OP_EMPTY: u8 = 17;
-const OP_START: u8 = 18;
+// The opcodes, shared with src/program.rs (which runs what this script writes).
+#[path = "src/opcodes.rs"]
+#[allow(dead_code)]
+mod opcodes;
+use opcodes::*;
 const NONE16: u16 = u16::MAX;
 
 fn varint(out: &mut Vec<u8>, mut v: usize) {
@@ -306,6 +301,7 @@ fn encode_ranges(ranges: &[(u32, u32)]) -> Vec<u8> {
 
 fn main() {
     println!("cargo:rerun-if-changed=build.rs");
+    println!("cargo:rerun-if-changed=src/opcodes.rs");
     println!("cargo:rerun-if-env-changed=LEADGATE_PHONE_REGIONS");
     let selected = selected_regions();
 

@@ -38,6 +38,7 @@ use alloc::string::String;
 mod engine;
 mod extension;
 mod input;
+mod opcodes;
 mod program;
 mod tables;
 

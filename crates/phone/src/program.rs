@@ -16,17 +16,8 @@
 //! - `15 group node`: capture group; `16`: end of input; `17`: empty;
 //!   `18`: start of input
 
+use crate::opcodes::*;
 use core::cell::Cell;
-
-const OP_ANY: u8 = 10;
-const OP_SET: u8 = 11;
-const OP_SEQ: u8 = 12;
-const OP_ALT: u8 = 13;
-const OP_REP: u8 = 14;
-const OP_CAP: u8 = 15;
-const OP_END: u8 = 16;
-const OP_EMPTY: u8 = 17;
-const OP_START: u8 = 18;
 
 /// Reads a LEB128 length at `pc`; returns (value, bytes used).
 fn varint(p: &[u8], pc: usize) -> (usize, usize) {
