@@ -17,6 +17,9 @@ have="$(wasm-bindgen --version | awk '{print $2}')"
 [ "$have" = "$WANT_BINDGEN" ] || { echo "build-wasm: wasm-bindgen CLI is $have, need $WANT_BINDGEN" >&2; exit 1; }
 [ -x "$WASM_OPT" ] || { echo "build-wasm: $WASM_OPT missing (run npm ci)" >&2; exit 1; }
 
+# Panic locations carry source paths: keep this machine's out of what ships to browsers.
+sysroot="$(rustc --print sysroot)"
+export RUSTFLAGS="${RUSTFLAGS:-} --remap-path-prefix=$PWD=leadgate --remap-path-prefix=${CARGO_HOME:-$HOME/.cargo}=cargo --remap-path-prefix=$sysroot=rust"
 CARGO_PROFILE_WASM_RELEASE_STRIP=false cargo build --quiet --target wasm32-unknown-unknown --profile wasm-release -p leadgate-wasm
 
 stamp="$(cat "$RAW" "$0" | sha256sum | cut -d' ' -f1) bindgen-$have"

@@ -54,6 +54,9 @@ if want rust; then
   # (`native-phone`): both engines must give the answers the tests expect.
   stage "checks on the phonenumber crate" cargo test --quiet -p leadgate-checks \
     --features native-phone
+  # ... and as the browser builds them: no IDN tables, the best-known disposable subset.
+  stage "checks as the browser builds them" cargo test --quiet -p leadgate-checks --lib \
+    --no-default-features --features compact-lists
   stage "wasm32 build of the pure crates" cargo build --quiet --target wasm32-unknown-unknown \
     -p leadgate-checks -p leadgate-protocol --no-default-features
   stage "purity of checks, protocol and phone" purity

@@ -13,6 +13,19 @@ import { initSync, assess } from '../../www/pkg/leadgate_wasm.js';
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 initSync({ module: readFileSync(`${ROOT}www/pkg/leadgate_wasm_bg.wasm`) });
 
+// The page's build knows only the best-known disposable services; the edge checks the whole
+// list (crates/checks/data/disposable_domains.txt), as this stand-in does: domain or parent.
+const DISPOSABLE = new Set(readFileSync(`${ROOT}crates/checks/data/disposable_domains.txt`, 'utf8')
+  .split('\n').filter((l) => l && !l.startsWith('#')));
+function disposable(email) {
+  let d = String(email || '').split('@').pop().toLowerCase();
+  while (d.includes('.')) {
+    if (DISPOSABLE.has(d)) return true;
+    d = d.slice(d.indexOf('.') + 1);
+  }
+  return false;
+}
+
 const POW_SECRET = randomBytes(32);
 const BOOKING_SECRET = randomBytes(32);
 
@@ -196,8 +209,8 @@ export async function startEdge({ port = 0, sites = DEFAULT_SITES } = {}) {
       const a = JSON.parse(assess(JSON.stringify(lead), JSON.stringify(site.policy || {})));
       const reasons = [...a.reasons];
       let lane = a.lane;
-      // The page's build only advises on SYN02 (its list is an approximate filter); the
-      // edge's exact list is authoritative and blocks.
+      // The edge's list is the whole one: it also blocks what the page's short list misses.
+      if (!reasons.includes('SYN02') && a.email.valid && disposable(lead.email)) reasons.unshift('SYN02');
       if (reasons.includes('SYN02')) lane = 'block';
       const token = fields.bot_token || fields['cf-turnstile-response'] || fields['g-recaptcha-response'];
       let pow = null;

@@ -65,7 +65,7 @@ test("an invalid email is blocked with a message and never forwarded", async () 
 });
 
 test("the edge's disposable list is exact: listed domains block, first and last entries included", async () => {
-  // The page only advises on SYN02 (an approximate filter); the edge's front-coded list
+  // The page knows only the best-known disposable services; the edge's front-coded list
   // decides. The entries at the list's ends and inside a bucket exercise the search.
   for (const email of ["jane@mailinator.com", "jane@0-180.com", "jane@guerrillamail.com", "jane@zzzz1717.com"]) {
     const reply = await (await edge.postLead({ site: "open", ...GOOD, email })).json();

@@ -45,7 +45,6 @@ pub mod address;
 pub mod consent;
 pub mod email;
 pub mod fingerprint;
-pub mod fuse;
 pub mod lead;
 pub mod lists;
 pub mod name;

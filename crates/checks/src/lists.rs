@@ -252,24 +252,15 @@ pub static DISPOSABLE_FRONT_CODED: FrontCoded = FrontCoded::new(include_bytes!(c
 /// Disposable (throwaway) mail domains, in wasm: the front-coded list, searched in place.
 #[cfg(target_arch = "wasm32")]
 pub static DISPOSABLE: &FrontCoded = &DISPOSABLE_FRONT_CODED;
-/// The disposable list as a binary fuse filter built by `build.rs` from the same data
-/// file (`compact-lists` feature: the browser build). About 140 KB instead of 1.85 MB;
-/// never misses a listed domain, wrongly admits about 1 in 256 others (see
-/// `docs/checks.md`), so its answer is advice only.
-#[cfg(feature = "compact-lists")]
-pub mod compact {
-    include!(concat!(env!("OUT_DIR"), "/disposable_fuse8.rs"));
+/// Raw text of the browser's disposable subset: the best-known services' domains.
+pub const DISPOSABLE_COMMON_TEXT: &str = include_str!("../data/disposable_common.txt");
 
-    /// The filter's fingerprint bytes.
-    pub static DISPOSABLE_FUSE: &[u8] =
-        include_bytes!(concat!(env!("OUT_DIR"), "/disposable_fuse8.bin"));
-
-    /// True when `domain` (lower-case) may be on the disposable list: always true for
-    /// a listed domain, true for about 1 in 256 others.
-    pub fn disposable_may_contain(domain: &str) -> bool {
-        crate::fuse::contains(&DISPOSABLE_FUSE_PARAMS, DISPOSABLE_FUSE, domain.as_bytes())
-    }
-}
+/// The browser build's disposable list (`compact-lists`): the best-known disposable
+/// services' domains (about 170, 2 KB), an exact subset of [`DISPOSABLE_TEXT`] that
+/// `build.rs` checks entry by entry. A hit is as certain as the full list's, so the page
+/// blocks it at once; a miss means only "not one of the common ones", and the edge, which
+/// checks the whole list, decides. See docs/checks.md, "The browser's lists".
+pub static DISPOSABLE_COMMON: SortedList = SortedList::new(DISPOSABLE_COMMON_TEXT);
 
 /// Top-level domains in the IANA root zone (ASCII form).
 pub static TLDS: SortedList = SortedList::indexed(TLDS_TEXT);
@@ -346,6 +337,7 @@ mod tests {
     fn every_list_carries_provenance() {
         for text in [
             DISPOSABLE_TEXT,
+            DISPOSABLE_COMMON_TEXT,
             TLDS_TEXT,
             FREE_TEXT,
             ROLES_TEXT,
@@ -368,59 +360,24 @@ mod tests {
         }
     }
 
-    #[cfg(feature = "compact-lists")]
     #[test]
-    fn compact_filter_has_no_false_negatives_over_the_whole_list() {
-        let mut n = 0;
-        for d in DISPOSABLE.iter() {
-            assert!(
-                compact::disposable_may_contain(d),
-                "{d} missed by the filter"
-            );
-            n += 1;
+    fn the_browser_subset_is_exact_and_sorted() {
+        assert_sorted("disposable_common", &DISPOSABLE_COMMON);
+        let n = DISPOSABLE_COMMON.len();
+        assert!((100..1000).contains(&n), "{n}");
+        for d in DISPOSABLE_COMMON.iter() {
+            assert!(DISPOSABLE.contains(d), "{d} is not on the full list");
         }
-        assert_eq!(n, compact::DISPOSABLE_FUSE_ENTRIES);
-        assert!(n > 100_000, "{n}");
-    }
-
-    /// Measures the false-positive rate over 1,000,000 generated domains that are not on
-    /// the list (the figure quoted in docs/checks.md). At 8-bit fingerprints the
-    /// expectation is 1/256 = 0.39%; the bound leaves room for chance only.
-    #[cfg(feature = "compact-lists")]
-    #[test]
-    fn compact_filter_false_positive_rate() {
-        let tlds = ["com", "net", "org", "io", "co.uk", "de", "example"];
-        let (mut tried, mut false_pos) = (0u32, 0u32);
-        for i in 0..1_000_000u32 {
-            let d = format!(
-                "lead{:x}-{}.{}",
-                i.wrapping_mul(2_654_435_761),
-                i % 97,
-                tlds[i as usize % tlds.len()]
-            );
-            if DISPOSABLE.contains(&d) {
-                continue;
-            }
-            tried += 1;
-            if compact::disposable_may_contain(&d) {
-                false_pos += 1;
-            }
+        for d in [
+            "mailinator.com",
+            "guerrillamail.com",
+            "yopmail.com",
+            "10minutemail.com",
+        ] {
+            assert!(DISPOSABLE_COMMON.contains(d), "{d}");
         }
-        let rate = f64::from(false_pos) / f64::from(tried);
-        println!(
-            "compact disposable filter: {false_pos} false positives in {tried} ({:.4}%)",
-            rate * 100.0
-        );
-        assert!(tried > 999_000);
-        assert!(
-            (0.0030..0.0050).contains(&rate),
-            "false-positive rate {rate}"
-        );
         for d in POPULAR.iter().chain(FREE.iter()) {
-            assert!(
-                !compact::disposable_may_contain(d),
-                "{d}: popular domain is a false positive"
-            );
+            assert!(!DISPOSABLE_COMMON.contains(d), "{d}");
         }
     }
 }

@@ -76,12 +76,8 @@ impl Default for Policy {
 impl Policy {
     /// The action this policy takes for `code`: an override if listed, else the default.
     /// When a code is listed more than once, the strictest listing wins.
-    ///
-    /// With the `compact-lists` feature (the browser build) SYN02 is always advice:
-    /// there the disposable list is an approximate filter whose rare false positives
-    /// must never block or hold a lead; the edge and backend decide with the exact list.
     pub fn action(&self, code: ReasonCode) -> Action {
-        let action = if self.block.contains(&code) {
+        if self.block.contains(&code) {
             Action::Block
         } else if self.review.contains(&code) {
             Action::Review
@@ -89,11 +85,6 @@ impl Policy {
             Action::Advise
         } else {
             code.default_action()
-        };
-        if cfg!(feature = "compact-lists") && code == ReasonCode::SYN02 {
-            action.min(Action::Advise)
-        } else {
-            action
         }
     }
 
@@ -146,26 +137,9 @@ mod tests {
             serde_json::from_str(r#"{"version":"v2","review":["SYN02"],"advise":["SYN04"]}"#)
                 .unwrap();
         assert_eq!(p.version, "v2");
-        let want = if cfg!(feature = "compact-lists") {
-            Action::Advise
-        } else {
-            Action::Review
-        };
-        assert_eq!(p.action(ReasonCode::SYN02), want);
+        assert_eq!(p.action(ReasonCode::SYN02), Action::Review);
         assert_eq!(p.action(ReasonCode::SYN04), Action::Advise);
         assert_eq!(p.action(ReasonCode::SYN01), Action::Block);
-    }
-
-    #[test]
-    fn approximate_disposable_is_never_more_than_advice() {
-        let p: Policy = serde_json::from_str(r#"{"block":["SYN02"]}"#).unwrap();
-        let want = if cfg!(feature = "compact-lists") {
-            Action::Advise
-        } else {
-            Action::Block
-        };
-        assert_eq!(p.action(ReasonCode::SYN02), want);
-        assert_eq!(Policy::default().action(ReasonCode::SYN01), Action::Block);
     }
 
     #[test]

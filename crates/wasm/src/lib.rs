@@ -2,54 +2,113 @@
 //!
 //! Glue only (DESIGN.md, "Thin glue"): every rule lives in `leadgate-checks`, the
 //! proof-of-work in `leadgate-protocol`. Values cross the boundary as JSON strings so the
-//! JavaScript side (`www/leadgate.js`) needs no generated types and the wasm stays small.
+//! JavaScript side (`www/leadgate.js`) needs no generated types. The wasm carries no JSON
+//! parser: `JSON.parse` reads the strings and the glue asks the parsed objects for each
+//! field ([`fields`]); the answer is written by [`out`]. That keeps serde's generated
+//! code out of the page's download.
 //!
 //! ```
-//! let out = leadgate_wasm::assess_json(r#"{"email":"jane@example.com"}"#, "{}").unwrap();
-//! let v: serde_json::Value = serde_json::from_str(&out).unwrap();
-//! assert!(v.get("lane").is_some());
+//! use leadgate_wasm::fields::{Source, Val};
+//! struct Lead;
+//! impl Source for Lead {
+//!     fn is_object(&self) -> bool { true }
+//!     fn get(&self, key: &str) -> Val {
+//!         if key == "email" { Val::Str("jane@example.com".into()) } else { Val::Missing }
+//!     }
+//! }
+//! let json = leadgate_wasm::assess_source(&Lead, None::<&Lead>).unwrap();
+//! assert!(json.starts_with(r#"{"lane":"#));
 //! ```
 
-use leadgate_checks::{LeadInput, Policy};
+pub mod fields;
+pub mod out;
+
+use fields::{FieldError, Source, Val};
+use leadgate_checks::{check_lead, verdict_from_reasons, Policy};
 use wasm_bindgen::prelude::*;
 
 /// Why a call from JavaScript could not be answered.
 #[derive(Debug, PartialEq, Eq)]
 pub enum GlueError {
-    /// The lead JSON did not parse as a `LeadInput`.
+    /// The lead did not read as a `LeadInput`.
     BadLead(String),
-    /// The policy JSON did not parse as a `Policy`.
+    /// The policy did not read as a `Policy`.
     BadPolicy(String),
 }
 
 impl std::fmt::Display for GlueError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
-            GlueError::BadLead(e) => write!(f, "lead is not valid JSON for LeadInput: {e}"),
-            GlueError::BadPolicy(e) => write!(f, "policy is not valid JSON for Policy: {e}"),
+            GlueError::BadLead(e) => write!(f, "lead is not valid: {e}"),
+            GlueError::BadPolicy(e) => write!(f, "policy is not valid: {e}"),
         }
     }
 }
 
-/// Assesses a lead given as JSON under a policy given as JSON (`""` means the default
-/// policy) and returns the `Assessment` as JSON. Pure Rust, testable natively.
-pub fn assess_json(lead_json: &str, policy_json: &str) -> Result<String, GlueError> {
-    let lead: LeadInput =
-        serde_json::from_str(lead_json).map_err(|e| GlueError::BadLead(e.to_string()))?;
-    let policy: Policy = if policy_json.trim().is_empty() {
-        Policy::default()
-    } else {
-        serde_json::from_str(policy_json).map_err(|e| GlueError::BadPolicy(e.to_string()))?
+/// Assesses a lead read from `lead` under the policy read from `policy` (`None`: the
+/// default policy) and returns the page's assessment JSON ([`out::assessment`]).
+pub fn assess_source(
+    lead: &impl Source,
+    policy: Option<&impl Source>,
+) -> Result<String, GlueError> {
+    let input = fields::lead(lead).map_err(|FieldError(e)| GlueError::BadLead(e))?;
+    let policy = match policy {
+        Some(p) => fields::policy(p).map_err(|FieldError(e)| GlueError::BadPolicy(e))?,
+        None => Policy::default(),
     };
-    let assessment = leadgate_checks::assess(&lead, &policy);
-    // Serialising a plain data struct to a String cannot fail.
-    Ok(serde_json::to_string(&assessment).unwrap_or_else(|_| "{}".to_owned()))
+    // The page needs the verdict and the fields it shows, not the fingerprint (the edge
+    // computes that): `check_lead` + the verdict is `assess` without the SHA-256.
+    let report = check_lead(&input, &policy);
+    let verdict = verdict_from_reasons(&report.reasons(&policy), &policy);
+    Ok(out::assessment(&verdict, &report, &policy.version))
 }
 
-/// `assess(leadJson, policyJson) -> assessmentJson` for JavaScript; throws on bad input.
+/// A `JSON.parse`d value as a [`Source`].
+struct Js(JsValue);
+
+impl Source for Js {
+    fn is_object(&self) -> bool {
+        self.0.is_object() && !js_sys::Array::is_array(&self.0)
+    }
+
+    fn get(&self, key: &str) -> Val {
+        let v = js_sys::Reflect::get(&self.0, &JsValue::from_str(key)).unwrap_or(JsValue::NULL);
+        if v.is_null() || v.is_undefined() {
+            Val::Missing
+        } else if let Some(b) = v.as_bool() {
+            Val::Bool(b)
+        } else if let Some(n) = v.as_f64() {
+            Val::Num(n)
+        } else if let Some(s) = v.as_string() {
+            Val::Str(s)
+        } else if js_sys::Array::is_array(&v) {
+            Val::List(
+                js_sys::Array::from(&v)
+                    .iter()
+                    .map(|i| i.as_string())
+                    .collect(),
+            )
+        } else {
+            Val::Other
+        }
+    }
+}
+
+fn parse_json(text: &str, what: &str) -> Result<JsValue, JsError> {
+    js_sys::JSON::parse(text).map_err(|_| JsError::new(&format!("{what} is not valid JSON")))
+}
+
+/// `assess(leadJson, policyJson) -> assessmentJson` for JavaScript (`""` means the
+/// default policy); throws on a lead or policy it cannot read, naming the field.
 #[wasm_bindgen(js_name = assess)]
 pub fn assess(lead_json: &str, policy_json: &str) -> Result<String, JsError> {
-    assess_json(lead_json, policy_json).map_err(|e| JsError::new(&e.to_string()))
+    let lead = Js(parse_json(lead_json, "lead")?);
+    let policy = if policy_json.trim().is_empty() {
+        None
+    } else {
+        Some(Js(parse_json(policy_json, "policy")?))
+    };
+    assess_source(&lead, policy.as_ref()).map_err(|e| JsError::new(&e.to_string()))
 }
 
 /// `powSolve(challenge, difficulty, start, maxSteps) -> nonce | undefined`: tries nonces
@@ -74,38 +133,4 @@ pub fn version() -> String {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn bad_lead_json_is_an_error_not_a_panic() {
-        assert!(matches!(
-            assess_json("{not json", ""),
-            Err(GlueError::BadLead(_))
-        ));
-    }
-
-    #[test]
-    fn bad_policy_json_is_an_error() {
-        assert!(matches!(
-            assess_json("{}", "[1,2]"),
-            Err(GlueError::BadPolicy(_))
-        ));
-    }
-
-    #[test]
-    fn pow_solution_has_the_asked_work() {
-        let nonce = pow_solve("abc.def", 8, 0.0, 1 << 16).expect("8 bits within 65536 tries");
-        assert!(leadgate_protocol::pow::work("abc.def", nonce as u64) >= 8);
-        assert_eq!(pow_solve("abc.def", 8, nonce, 1), Some(nonce));
-        assert_eq!(pow_solve("abc.def", 8, f64::NAN, 0), None);
-    }
-
-    #[test]
-    fn assessment_json_carries_the_verdict() {
-        let out = assess_json(r#"{"email":"jane@example.com"}"#, "").unwrap();
-        let v: serde_json::Value = serde_json::from_str(&out).unwrap();
-        assert!(v["lane"].is_string());
-        assert!(v["reasons"].is_array());
-    }
-}
+mod tests;

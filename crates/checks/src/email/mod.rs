@@ -40,11 +40,11 @@ pub struct EmailDetails {
     pub suggestion: Option<String>,
     /// Domain (or a parent domain) is on the disposable list and not allowlisted.
     pub disposable: bool,
-    /// `disposable` came from an approximate filter (the browser's `compact-lists`
-    /// build: about 1 in 256 other domains match too), so it is advice only; the edge
-    /// and backend check the exact list. Always false in an exact build.
-    #[serde(default)]
-    pub disposable_advisory: bool,
+    /// This build could not judge the address: an internationalised domain in the
+    /// browser build, which has no IDN tables. No reason is given for it here; the edge
+    /// judges it. Always false in a build with the `idn` feature.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub unchecked: bool,
     /// Local part names a role (sales@, info@, ...).
     pub role: bool,
     /// Domain is a free (consumer) mail provider.
@@ -53,21 +53,19 @@ pub struct EmailDetails {
     pub reasons: Vec<ReasonCode>,
 }
 
-/// True when the disposable list says so (exactly, or with the `compact-lists`
-/// feature, through the approximate filter: no false negatives, rare false positives).
+/// True when the disposable list has `domain`. With the `compact-lists` feature (the
+/// browser) the list is the exact subset of best-known services: a hit is certain, a
+/// miss is left to the edge.
 fn disposable_lookup(domain: &str) -> bool {
     #[cfg(feature = "compact-lists")]
     {
-        crate::lists::compact::disposable_may_contain(domain)
+        crate::lists::DISPOSABLE_COMMON.contains(domain)
     }
     #[cfg(not(feature = "compact-lists"))]
     {
         DISPOSABLE.contains(domain)
     }
 }
-
-/// True when the disposable verdict is advice only (built with `compact-lists`).
-pub const DISPOSABLE_IS_ADVISORY: bool = cfg!(feature = "compact-lists");
 
 /// True when `domain` or one of its parent domains is on the disposable list.
 pub fn is_disposable(domain: &str) -> bool {
@@ -110,6 +108,10 @@ pub fn check_email(input: Option<&str>, policy: &Policy) -> EmailDetails {
     }
     let parsed = match parse(raw) {
         Ok(p) => p,
+        Err(SyntaxError::NotJudgedHere) => {
+            out.unchecked = true;
+            return out;
+        }
         Err(err) => {
             out.reasons.push(ReasonCode::SYN01);
             if matches!(err, SyntaxError::UnknownTld | SyntaxError::BadDomain) {
@@ -139,7 +141,6 @@ pub fn check_email(input: Option<&str>, policy: &Policy) -> EmailDetails {
     let allowed = policy.allows(&address, domain);
     if !allowed {
         out.disposable = is_disposable(domain);
-        out.disposable_advisory = out.disposable && DISPOSABLE_IS_ADVISORY;
         if let Some(fixed) = suggest_domain(domain) {
             out.suggestion = Some(format!("{}@{}", parsed.local, fixed));
         }
@@ -221,20 +222,17 @@ mod tests {
         assert_eq!(check("x@mailinator.com").reasons, vec![SYN02]);
         assert!(check("x@eu.mailinator.com").disposable);
         assert!(check("x@a.b.eu.mailinator.com").disposable);
-        assert_eq!(
-            check("x@mailinator.com").disposable_advisory,
-            cfg!(feature = "compact-lists")
-        );
-        assert!(!check("x@gmail.com").disposable_advisory);
         let lane =
             crate::verdict_from_reasons(&check("x@mailinator.com").reasons, &Policy::default())
                 .lane;
-        let want = if cfg!(feature = "compact-lists") {
-            crate::Lane::FastTrack // advice only: the edge decides with the exact list
-        } else {
-            crate::Lane::Block
-        };
-        assert_eq!(lane, want);
+        assert_eq!(lane, crate::Lane::Block);
+        // On the full list but not among the best-known services: the browser build
+        // leaves it to the edge.
+        assert!(!crate::lists::DISPOSABLE_COMMON.contains("0815.ru"));
+        assert_eq!(
+            check("x@0815.ru").disposable,
+            !cfg!(feature = "compact-lists")
+        );
         let e = check("Sales+promo@acme.com");
         assert!(e.role);
         assert_eq!(e.reasons, vec![SYN04]);
@@ -285,9 +283,20 @@ mod tests {
         }
     }
 
+    #[cfg(not(feature = "idn"))]
+    #[test]
+    fn idn_domains_are_unchecked_without_the_feature() {
+        let e = check("joerg@Bücher.de");
+        assert!(e.present && e.unchecked && !e.valid);
+        assert_eq!(e.reasons, vec![]);
+        assert_eq!(check("Jörg@Bücher.de").reasons, vec![SYN01]);
+        assert_eq!(check("u@pаypal.com").reasons, vec![SYN01]);
+    }
+
     #[cfg(feature = "idn")]
     #[test]
     fn idn_domains() {
+        assert!(!check("joerg@Bücher.de").unchecked);
         let e = check("Jörg@Bücher.de");
         assert!(!e.valid, "non-ASCII local parts are refused");
         let e = check("joerg@Bücher.de");
