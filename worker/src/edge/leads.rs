@@ -23,7 +23,7 @@ pub async fn submit(edge: &Edge, req: &mut Request, ctx: &Context) -> Result<Res
         .map_err(|_| ApiError::new(400, "malformed_body", "the body could not be read"))?;
     let sub = submission::parse(kind, &body)?;
     let site = edge
-        .sites
+        .sites()
         .get(&sub.site)
         .ok_or_else(ApiError::unknown_site)?;
     let cors = cors::for_site(site, origin.as_deref());
@@ -59,7 +59,7 @@ pub async fn submit(edge: &Edge, req: &mut Request, ctx: &Context) -> Result<Res
         kind == BodyKind::Form && header(req, "Accept").is_some_and(|a| a.contains("text/html"));
     let checked = bot::check(
         &edge.env,
-        &edge.settings,
+        edge.settings(),
         site,
         sub.bot_token.as_deref(),
         sub.surface.as_deref(),
@@ -105,7 +105,7 @@ pub async fn submit(edge: &Edge, req: &mut Request, ctx: &Context) -> Result<Res
         let body = serde_json::to_string(&envelope).map_err(|_| ApiError::internal())?;
         ctx.wait_until(forward::forward_or_enqueue(
             edge.env.clone(),
-            edge.settings.clone(),
+            edge.settings().clone(),
             id.clone(),
             body,
         ));
@@ -171,7 +171,7 @@ fn booking_url(
 
 /// `Ok(None)` when allowed, `Ok(Some("ip" | "site"))` when over a limit.
 async fn rate_limit(edge: &Edge, site: &str, ip: &str) -> worker::Result<Option<&'static str>> {
-    let s = &edge.settings;
+    let s = edge.settings();
     let stub = edge
         .env
         .durable_object("LIMITER")?
