@@ -5,10 +5,11 @@ use super::{bot, forward, header, html, internal, json, redirect, Edge};
 use crate::cors::{self, Cors};
 use crate::error::ApiError;
 use crate::lane::{decide, fold_bot, Reply};
+use crate::limits::Hit;
 use crate::submission::{self, BodyKind, MAX_BODY_BYTES};
 use leadgate_checks::{assess, Lane, ReasonCode};
 use leadgate_protocol::{lead_id, mint_booking_token, BookingClaims, EdgeVerdict, IntakeEnvelope};
-use worker::{Context, Method, Request, RequestInit, Response};
+use worker::{Context, Request, Response};
 
 pub async fn submit(edge: &Edge, req: &mut Request, ctx: &Context) -> Result<Response, ApiError> {
     let origin = header(req, "Origin");
@@ -169,7 +170,8 @@ fn booking_url(
     )))
 }
 
-/// `Ok(None)` when allowed, `Ok(Some("ip" | "site"))` when over a limit.
+/// `Ok(None)` when allowed, `Ok(Some("IP address" | "site"))` when over a limit. The hit
+/// goes in the URL and the answer comes back as a status (see [`Hit`]).
 async fn rate_limit(edge: &Edge, site: &str, ip: &str) -> worker::Result<Option<&'static str>> {
     let s = edge.settings();
     let stub = edge
@@ -177,21 +179,24 @@ async fn rate_limit(edge: &Edge, site: &str, ip: &str) -> worker::Result<Option<
         .durable_object("LIMITER")?
         .id_from_name(&format!("site:{site}"))?
         .get_stub()?;
-    let hit = super::objects::Hit {
+    let hit = Hit {
         ip: ip.to_owned(),
         per_ip: s.rate_per_ip,
         per_site: s.rate_per_site,
         window_ms: s.rate_window_ms,
     };
-    let mut init = RequestInit::new();
-    init.with_method(Method::Post)
-        .with_body(Some(serde_json::to_string(&hit)?.into()));
-    let mut response = stub
-        .fetch_with_request(Request::new_with_init("https://limiter/hit", &init)?)
+    let response = stub
+        .fetch_with_str(&format!("https://limiter/hit?{}", hit.to_query()))
         .await?;
-    Ok(match response.text().await?.as_str() {
-        "ip" => Some("IP address"),
-        "site" => Some("site"),
+    Ok(match response.status_code() {
+        429 => match response
+            .headers()
+            .get(super::objects::LIMITED_SCOPE)?
+            .as_deref()
+        {
+            Some("site") => Some("site"),
+            _ => Some("IP address"),
+        },
         _ => None,
     })
 }
