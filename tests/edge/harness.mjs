@@ -34,13 +34,17 @@ export const SITES = {
   nocal: { origins: [ORIGIN], campaign: "spring", bot: { type: "none" } },
 };
 
-/** Starts a Miniflare instance for the built worker. `vars` override the defaults. */
-export async function startEdge({ verifiers, backend, vars = {}, sites = SITES } = {}) {
+/** Starts a Miniflare instance for the built worker. `vars` override the defaults; `port`
+ * fixes the listening port (else any free one); `scriptPath` picks another build;
+ * `options` are extra Miniflare options (e.g. `ratelimits`, `durableObjectsPersist`). */
+export async function startEdge({ verifiers, backend, vars = {}, sites = SITES, port, scriptPath = "worker/build/shim.mjs", options = {} } = {}) {
   const mf = new Miniflare({
+    ...options,
+    ...(port ? { host: "127.0.0.1", port } : {}),
     // EDGE_LOG=1 shows the Worker's console output while debugging a test.
     ...(process.env.EDGE_LOG ? { log: new Log(LogLevel.DEBUG) } : {}),
     modules: true,
-    scriptPath: "worker/build/shim.mjs",
+    scriptPath,
     modulesRules: [
       { type: "ESModule", include: ["**/*.js", "**/*.mjs"] },
       { type: "CompiledWasm", include: ["**/*.wasm"] },

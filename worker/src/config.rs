@@ -289,6 +289,59 @@ impl EdgeSettings {
     }
 }
 
+/// Every var the edge reads to build an [`EdgeConfig`]: a change to any of them means a
+/// new configuration.
+pub const VARS: &[&str] = &[
+    "LEADGATE_SITES",
+    "LEADGATE_BACKEND_URL",
+    "LEADGATE_TURNSTILE_URL",
+    "LEADGATE_RECAPTCHA_URL",
+    "LEADGATE_RECAPTCHA_ENTERPRISE_URL",
+    "LEADGATE_VERIFY_TIMEOUT_MS",
+    "LEADGATE_BACKEND_TIMEOUT_MS",
+    "LEADGATE_EDGE_KEY_ID",
+    "LEADGATE_RATE_PER_IP",
+    "LEADGATE_RATE_PER_SITE",
+    "LEADGATE_RATE_WINDOW_MS",
+    "LEADGATE_OUTBOX_BASE_MS",
+    "LEADGATE_OUTBOX_MAX_MS",
+    "LEADGATE_POW_TTL_SECS",
+];
+
+/// Everything the edge derives from its vars: settings, sites, and each site's
+/// `GET /v1/config/<site>` body, serialised once. The Worker builds one per isolate and
+/// reuses it while the vars are unchanged (they are fixed for a deployed version), so no
+/// request parses `LEADGATE_SITES` or re-serialises a public config.
+#[derive(Debug, Clone)]
+pub struct EdgeConfig {
+    pub settings: EdgeSettings,
+    pub sites: Sites,
+    /// Site id → its public config as JSON (never a secret: see [`SiteConfig::public`]).
+    pub public_bodies: BTreeMap<String, String>,
+}
+
+impl EdgeConfig {
+    /// Builds the configuration from `var` (a var lookup by name, see [`VARS`]).
+    pub fn from_vars(var: impl Fn(&str) -> Option<String>) -> Result<EdgeConfig, String> {
+        let settings = EdgeSettings::from_vars(&var);
+        let sites = Sites::parse(&var("LEADGATE_SITES").unwrap_or_default())?;
+        let public_bodies = sites
+            .0
+            .iter()
+            .map(|(id, site)| {
+                serde_json::to_string(&site.public())
+                    .map(|body| (id.clone(), body))
+                    .map_err(|e| format!("LEADGATE_SITES: {id}: {e}"))
+            })
+            .collect::<Result<_, _>>()?;
+        Ok(EdgeConfig {
+            settings,
+            sites,
+            public_bodies,
+        })
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -334,6 +387,37 @@ mod tests {
             r#"{"a": {"campaign": "c", "bot": {"type": "pow", "difficulty": 60}}}"#
         )
         .is_err());
+    }
+
+    #[test]
+    fn edge_config_serialises_public_bodies_once() {
+        let vars = |name: &str| (name == "LEADGATE_SITES").then(|| SITES.to_owned());
+        let config = EdgeConfig::from_vars(vars).unwrap();
+        assert_eq!(
+            config.public_bodies.keys().collect::<Vec<_>>(),
+            ["acme", "pow"]
+        );
+        let acme = serde_json::to_string(&config.sites.get("acme").unwrap().public()).unwrap();
+        assert_eq!(config.public_bodies["acme"], acme);
+        assert!(!config.public_bodies["acme"].contains("TURNSTILE_SECRET_ACME"));
+        assert_eq!(config.settings.rate_per_site, 600);
+        assert!(EdgeConfig::from_vars(|_| Some("[]".to_owned())).is_err());
+    }
+
+    #[test]
+    fn vars_lists_every_var_the_config_reads() {
+        // The Worker reuses a config while these vars are unchanged: a var read but not
+        // listed would be missed when it changes.
+        let read = std::cell::RefCell::new(Vec::new());
+        let _ = EdgeConfig::from_vars(|name| {
+            read.borrow_mut().push(name.to_owned());
+            None
+        });
+        let read = read.into_inner();
+        for name in &read {
+            assert!(VARS.contains(&name.as_str()), "{name} is not in VARS");
+        }
+        assert_eq!(read.len(), VARS.len(), "VARS lists a var nothing reads");
     }
 
     #[test]

@@ -1,5 +1,29 @@
 //! Pure logic behind the Durable Objects: fixed-window rate limits and outbox backoff.
+use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
+
+/// One lead's hit on a site's Limiter. It travels as the query string of a bodiless
+/// request and the answer as a status, so neither side of the Durable Object call reads
+/// a body stream (that was most of the call's cost).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Hit {
+    pub ip: String,
+    pub per_ip: u32,
+    pub per_site: u32,
+    pub window_ms: u64,
+}
+
+impl Hit {
+    /// The query string (`ip=…&per_ip=…&per_site=…&window_ms=…`).
+    pub fn to_query(&self) -> String {
+        serde_urlencoded::to_string(self).unwrap_or_default()
+    }
+
+    /// Parses [`Hit::to_query`]'s output; `None` for anything else.
+    pub fn from_query(query: &str) -> Option<Hit> {
+        serde_urlencoded::from_str(query).ok()
+    }
+}
 
 /// Fixed-window counters keyed by string (e.g. `ip:203.0.113.9`, `site:acme`).
 #[derive(Debug, Default)]
@@ -79,6 +103,24 @@ mod tests {
         assert!(w.hit("ip:a", 61_000, 2, 60_000), "new window");
         w.prune(63_000, 60_000);
         assert_eq!(w.len(), 1, "ip:b's window (opened at 3 s) has ended");
+    }
+
+    #[test]
+    fn hits_round_trip_through_a_query_string() {
+        for ip in ["203.0.113.9", "2001:db8::1", "unknown", "a&b=c d"] {
+            let hit = Hit {
+                ip: ip.to_owned(),
+                per_ip: 20,
+                per_site: 600,
+                window_ms: 60_000,
+            };
+            assert_eq!(Hit::from_query(&hit.to_query()), Some(hit));
+        }
+        assert_eq!(Hit::from_query("ip=1.2.3.4"), None);
+        assert_eq!(
+            Hit::from_query("ip=x&per_ip=-1&per_site=1&window_ms=1"),
+            None
+        );
     }
 
     #[test]

@@ -5,10 +5,11 @@ use super::{bot, forward, header, html, internal, json, redirect, Edge};
 use crate::cors::{self, Cors};
 use crate::error::ApiError;
 use crate::lane::{decide, fold_bot, Reply};
+use crate::limits::Hit;
 use crate::submission::{self, BodyKind, MAX_BODY_BYTES};
 use leadgate_checks::{assess, Lane, ReasonCode};
 use leadgate_protocol::{lead_id, mint_booking_token, BookingClaims, EdgeVerdict, IntakeEnvelope};
-use worker::{Context, Method, Request, RequestInit, Response};
+use worker::{Context, Request, Response};
 
 pub async fn submit(edge: &Edge, req: &mut Request, ctx: &Context) -> Result<Response, ApiError> {
     let origin = header(req, "Origin");
@@ -23,7 +24,7 @@ pub async fn submit(edge: &Edge, req: &mut Request, ctx: &Context) -> Result<Res
         .map_err(|_| ApiError::new(400, "malformed_body", "the body could not be read"))?;
     let sub = submission::parse(kind, &body)?;
     let site = edge
-        .sites
+        .sites()
         .get(&sub.site)
         .ok_or_else(ApiError::unknown_site)?;
     let cors = cors::for_site(site, origin.as_deref());
@@ -59,7 +60,7 @@ pub async fn submit(edge: &Edge, req: &mut Request, ctx: &Context) -> Result<Res
         kind == BodyKind::Form && header(req, "Accept").is_some_and(|a| a.contains("text/html"));
     let checked = bot::check(
         &edge.env,
-        &edge.settings,
+        edge.settings(),
         site,
         sub.bot_token.as_deref(),
         sub.surface.as_deref(),
@@ -105,7 +106,7 @@ pub async fn submit(edge: &Edge, req: &mut Request, ctx: &Context) -> Result<Res
         let body = serde_json::to_string(&envelope).map_err(|_| ApiError::internal())?;
         ctx.wait_until(forward::forward_or_enqueue(
             edge.env.clone(),
-            edge.settings.clone(),
+            edge.settings().clone(),
             id.clone(),
             body,
         ));
@@ -169,29 +170,33 @@ fn booking_url(
     )))
 }
 
-/// `Ok(None)` when allowed, `Ok(Some("ip" | "site"))` when over a limit.
+/// `Ok(None)` when allowed, `Ok(Some("IP address" | "site"))` when over a limit. The hit
+/// goes in the URL and the answer comes back as a status (see [`Hit`]).
 async fn rate_limit(edge: &Edge, site: &str, ip: &str) -> worker::Result<Option<&'static str>> {
-    let s = &edge.settings;
+    let s = edge.settings();
     let stub = edge
         .env
         .durable_object("LIMITER")?
         .id_from_name(&format!("site:{site}"))?
         .get_stub()?;
-    let hit = super::objects::Hit {
+    let hit = Hit {
         ip: ip.to_owned(),
         per_ip: s.rate_per_ip,
         per_site: s.rate_per_site,
         window_ms: s.rate_window_ms,
     };
-    let mut init = RequestInit::new();
-    init.with_method(Method::Post)
-        .with_body(Some(serde_json::to_string(&hit)?.into()));
-    let mut response = stub
-        .fetch_with_request(Request::new_with_init("https://limiter/hit", &init)?)
+    let response = stub
+        .fetch_with_str(&format!("https://limiter/hit?{}", hit.to_query()))
         .await?;
-    Ok(match response.text().await?.as_str() {
-        "ip" => Some("IP address"),
-        "site" => Some("site"),
+    Ok(match response.status_code() {
+        429 => match response
+            .headers()
+            .get(super::objects::LIMITED_SCOPE)?
+            .as_deref()
+        {
+            Some("site") => Some("site"),
+            _ => Some("IP address"),
+        },
         _ => None,
     })
 }

@@ -6,13 +6,15 @@ mod leads;
 mod net;
 mod objects;
 
-use crate::config::{EdgeSettings, Sites};
+use crate::config::{EdgeConfig, EdgeSettings, Sites, VARS};
 use crate::cors::{self, Cors};
 use crate::error::ApiError;
 use crate::pages::{self, BookingProblem};
 use crate::route::{route, Route};
 use leadgate_protocol::{pow, verify_booking_token, TokenError};
 use net::{now_ms, now_s, random};
+use std::cell::RefCell;
+use std::rc::Rc;
 use worker::{event, Context, Env, Headers, Method, Request, RequestInit, Response};
 
 // The Durable Object classes (`Gate`, `Limiter`, `Outbox`) are exported to JavaScript by
@@ -27,29 +29,57 @@ pub(crate) fn secret(env: &Env, name: &str) -> Option<String> {
         .filter(|s| !s.is_empty())
 }
 
-/// Settings and sites for this request.
+/// The values of [`VARS`], in order, that a configuration was built from.
+type VarValues = Vec<Option<String>>;
+
+thread_local! {
+    /// The isolate's configuration and the var values it was built from. Vars are fixed
+    /// for a deployed version, so this is built on an isolate's first request and then
+    /// only compared (by value, so a changed var can never be served stale).
+    static CONFIG: RefCell<Option<(VarValues, Rc<EdgeConfig>)>> = const { RefCell::new(None) };
+}
+
+/// The runtime handles and the configuration for this request.
 pub(crate) struct Edge {
     pub env: Env,
-    pub settings: EdgeSettings,
-    pub sites: Sites,
+    pub config: Rc<EdgeConfig>,
 }
 
 impl Edge {
     fn load(env: Env) -> Result<Edge, ApiError> {
-        let settings = EdgeSettings::from_vars(|name| env.var(name).ok().map(|v| v.to_string()));
-        let raw = env
-            .var("LEADGATE_SITES")
-            .map(|v| v.to_string())
-            .unwrap_or_default();
-        let sites = Sites::parse(&raw).map_err(|e| {
-            worker::console_error!("{e}");
-            ApiError::internal()
-        })?;
-        Ok(Edge {
-            env,
-            settings,
-            sites,
-        })
+        let raw: VarValues = VARS
+            .iter()
+            .map(|name| env.var(name).ok().map(|v| v.to_string()))
+            .collect();
+        let cached = CONFIG.with_borrow(|c| {
+            c.as_ref()
+                .filter(|(built_from, _)| *built_from == raw)
+                .map(|(_, config)| Rc::clone(config))
+        });
+        let config = match cached {
+            Some(config) => config,
+            None => {
+                let var = |name: &str| {
+                    let i = VARS.iter().position(|v| *v == name)?;
+                    raw[i].clone()
+                };
+                let config = Rc::new(EdgeConfig::from_vars(var).map_err(|e| {
+                    worker::console_error!("{e}");
+                    ApiError::internal()
+                })?);
+                CONFIG.set(Some((raw, Rc::clone(&config))));
+                config
+            }
+        };
+        Ok(Edge { env, config })
+    }
+
+    pub fn settings(&self) -> &EdgeSettings {
+        &self.config.settings
+    }
+
+    pub fn sites(&self) -> &Sites {
+        &self.config.sites
     }
 }
 
@@ -143,7 +173,7 @@ async fn fetch(mut req: Request, env: Env, ctx: Context) -> worker::Result<Respo
             // origin, so the snippet can show them.
             Err(e) => {
                 let origin = header(&req, "Origin");
-                let cors = cors::for_preflight(&edge.sites, None, origin.as_deref());
+                let cors = cors::for_preflight(edge.sites(), None, origin.as_deref());
                 return Ok(error_response(&e, &cors::headers(&cors)));
             }
         },
@@ -194,7 +224,7 @@ fn query(req: &Request, name: &str) -> Option<String> {
 fn preflight(edge: &Edge, req: &Request) -> Result<Response, ApiError> {
     let site = query(req, "site");
     match cors::for_preflight(
-        &edge.sites,
+        edge.sites(),
         site.as_deref(),
         header(req, "Origin").as_deref(),
     ) {
@@ -216,7 +246,7 @@ fn challenge(edge: &Edge, req: &Request) -> Result<Response, ApiError> {
     let site_id = query(req, "site")
         .ok_or_else(|| ApiError::new(400, "missing_site", "query parameter `site` is required"))?;
     let site = edge
-        .sites
+        .sites()
         .get(&site_id)
         .ok_or_else(ApiError::unknown_site)?;
     let crate::config::BotConfig::Pow { difficulty } = site.bot else {
@@ -238,7 +268,7 @@ fn challenge(edge: &Edge, req: &Request) -> Result<Response, ApiError> {
         key.as_bytes(),
         &site.id,
         difficulty,
-        now_s() + edge.settings.pow_ttl_secs,
+        now_s() + edge.settings().pow_ttl_secs,
         &random::<16>(),
     );
     json(
@@ -249,8 +279,12 @@ fn challenge(edge: &Edge, req: &Request) -> Result<Response, ApiError> {
 }
 
 fn config(edge: &Edge, site_id: &str) -> Result<Response, ApiError> {
-    let site = edge.sites.get(site_id).ok_or_else(ApiError::unknown_site)?;
-    let body = serde_json::to_string(&site.public()).map_err(|_| ApiError::internal())?;
+    let body = edge
+        .config
+        .public_bodies
+        .get(site_id)
+        .ok_or_else(ApiError::unknown_site)?
+        .clone();
     let extra = [
         ("Access-Control-Allow-Origin", "*".to_owned()),
         ("Cache-Control", "public, max-age=60".to_owned()),
@@ -273,7 +307,7 @@ async fn book(edge: &Edge, token: &str) -> Result<Response, ApiError> {
         Err(TokenError::Forged | TokenError::Malformed) => return problem(BookingProblem::Invalid),
     };
     let calendar = edge
-        .sites
+        .sites()
         .get(&claims.site)
         .filter(|s| s.campaign == claims.campaign)
         .and_then(|s| s.calendar_url.as_deref())

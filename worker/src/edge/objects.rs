@@ -3,7 +3,7 @@
 use super::forward;
 use super::net::now_ms;
 use crate::config::EdgeSettings;
-use crate::limits::{backoff_ms, Delivery, Windows};
+use crate::limits::{backoff_ms, Delivery, Hit, Windows};
 use serde::{Deserialize, Serialize};
 use std::cell::RefCell;
 use worker::{durable_object, DurableObject, Env, Request, Response, Result, ScheduledTime, State};
@@ -58,13 +58,8 @@ pub struct Limiter {
     windows: RefCell<Windows>,
 }
 
-#[derive(Serialize, Deserialize)]
-pub struct Hit {
-    pub ip: String,
-    pub per_ip: u32,
-    pub per_site: u32,
-    pub window_ms: u64,
-}
+/// The header naming the exceeded limit (`ip` or `site`) on the Limiter's 429.
+pub const LIMITED_SCOPE: &str = "X-Limited-Scope";
 
 impl DurableObject for Limiter {
     fn new(_state: State, _env: Env) -> Self {
@@ -73,8 +68,11 @@ impl DurableObject for Limiter {
         }
     }
 
-    async fn fetch(&self, mut req: Request) -> Result<Response> {
-        let hit: Hit = req.json().await?;
+    /// 204 when the hit is within both limits, else 429 with [`LIMITED_SCOPE`].
+    async fn fetch(&self, req: Request) -> Result<Response> {
+        let url = req.url()?;
+        let hit = Hit::from_query(url.query().unwrap_or(""))
+            .ok_or_else(|| worker::Error::RustError("limiter: malformed hit".to_owned()))?;
         let now = now_ms();
         let mut w = self.windows.borrow_mut();
         if w.len() > 10_000 {
@@ -82,12 +80,14 @@ impl DurableObject for Limiter {
         }
         let site_ok = w.hit("site", now, hit.per_site, hit.window_ms);
         let ip_ok = w.hit(&format!("ip:{}", hit.ip), now, hit.per_ip, hit.window_ms);
-        let verdict = match (ip_ok, site_ok) {
+        let scope = match (ip_ok, site_ok) {
             (false, _) => "ip",
             (_, false) => "site",
-            _ => "ok",
+            _ => return Ok(Response::empty()?.with_status(204)),
         };
-        Response::ok(verdict)
+        let response = Response::empty()?.with_status(429);
+        response.headers().set(LIMITED_SCOPE, scope)?;
+        Ok(response)
     }
 }
 
