@@ -56,7 +56,9 @@ if want rust; then
     --features native-phone
   # ... and as the browser builds them: no IDN tables, the best-known disposable subset.
   stage "checks as the browser builds them" cargo test --quiet -p leadgate-checks --lib \
-    --no-default-features --features compact-lists
+    --no-default-features --features compact-lists,phone-all-regions
+  stage "checks as the US/CA page build has them" cargo test --quiet -p leadgate-checks --lib \
+    --no-default-features --features compact-lists,phone-nanp
   stage "wasm32 build of the pure crates" cargo build --quiet --target wasm32-unknown-unknown \
     -p leadgate-checks -p leadgate-protocol --no-default-features
   stage "purity of checks, protocol and phone" purity

@@ -1,16 +1,23 @@
 /*! leadgate-pow.js: Leadgate's proof-of-work, solved off the main thread (module Web Worker).
  * Message in: {challenge, difficulty}. Out: {type: 'progress', fraction} (the chance a
  * solver would have finished by now, so the bar moves honestly), then {type: 'done', nonce}
- * or {type: 'error', message}.
+ * or {type: 'error', message}. `?wasm=leadgate_wasm_nanp` in the worker's URL loads the same
+ * checks build as the page (so a US/CA page downloads one build, not two).
  */
-import init, { powSolve } from './pkg/leadgate_wasm.js';
+const NAME = new URL(import.meta.url).searchParams.get('wasm') === 'leadgate_wasm_nanp'
+  ? 'leadgate_wasm_nanp' : 'leadgate_wasm';
+let wasm = null;
 
 const SLICE = 8192; // ~10-40 ms of hashing between progress reports
 
 self.onmessage = async (event) => {
   const { challenge, difficulty } = event.data || {};
   try {
-    await init({ module_or_path: new URL('./pkg/leadgate_wasm_bg.wasm', import.meta.url) });
+    if (!wasm) {
+      wasm = await import(`./pkg/${NAME}.js`);
+      await wasm.default({ module_or_path: new URL(`./pkg/${NAME}_bg.wasm`, import.meta.url) });
+    }
+    const { powSolve } = wasm;
     const expected = 2 ** Math.max(0, Number(difficulty) || 0);
     for (let start = 0; start < Number.MAX_SAFE_INTEGER; start += SLICE) {
       const nonce = powSolve(String(challenge), Number(difficulty) || 0, start, SLICE);

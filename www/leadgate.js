@@ -1,5 +1,7 @@
 /*! leadgate.js: guards a lead form with Leadgate's checks (wasm), a bot check and the edge.
  * <script src=".../leadgate.js" data-site="SITE_KEY" data-endpoint="https://edge.example.com" async></script>
+ * A site that takes only US and Canadian phone numbers adds data-phone-regions="us-ca": the page
+ * then loads the smaller checks build and leaves other regions' numbers to the edge.
  * No dependencies, no eval, no inline styles: works under a strict Content-Security-Policy.
  * Without JavaScript the form still posts (form-encoded) to its action, the edge's /v1/leads.
  */
@@ -12,6 +14,8 @@
   const SITE = script.getAttribute('data-site') || '';
   const ENDPOINT = (script.getAttribute('data-endpoint') || '').replace(/\/+$/, '');
   const BASE = new URL('.', script.src).href; // pkg/, the worker and the CSS live next to us
+  // The checks build: every phone region, or (data-phone-regions="us-ca") US and Canada only.
+  const WASM_NAME = script.getAttribute('data-phone-regions') === 'us-ca' ? 'leadgate_wasm_nanp' : 'leadgate_wasm';
   const BOOK_PREFIX = new URL(`${ENDPOINT}/v1/book/`, location.href); // the edge may live under a path
 
   const MAX_FIELD_CHARS = 1024; // a pasted megabyte is cut here before any check or request
@@ -99,8 +103,8 @@
 
   async function loadWasm() {
     try {
-      const mod = await import(BASE + 'pkg/leadgate_wasm.js');
-      await mod.default({ module_or_path: BASE + 'pkg/leadgate_wasm_bg.wasm' });
+      const mod = await import(`${BASE}pkg/${WASM_NAME}.js`);
+      await mod.default({ module_or_path: `${BASE}pkg/${WASM_NAME}_bg.wasm` });
       return mod;
     } catch (err) {
       // Old browser, or a CSP without 'wasm-unsafe-eval': the edge still checks everything.
@@ -687,7 +691,7 @@
       let worker;
       const fallback = () => { if (worker) worker.terminate(); solvePowHere(challenge, difficulty, onProgress).then(resolve, reject); };
       try {
-        worker = new Worker(BASE + 'leadgate-pow.js', { type: 'module' }); // same origin only
+        worker = new Worker(`${BASE}leadgate-pow.js?wasm=${WASM_NAME}`, { type: 'module' }); // same origin only
       } catch (_) {
         fallback();
         return;

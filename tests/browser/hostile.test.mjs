@@ -26,7 +26,7 @@ const CONSENT = 'I agree that Brightside Solar may call and text me about solar 
   + 'including by autodialer, even if it is on a Do-Not-Call list. Consent is not a condition of purchase.';
 
 /** A bare page with the snippet; `form` is the form's inner HTML (null: no form yet). */
-function fixture({ site = 'plain', form = null, extra = '', action = '', timeoutMs = 8000 } = {}) {
+function fixture({ site = 'plain', form = null, extra = '', action = '', timeoutMs = 8000, phoneRegions = null } = {}) {
   const fields = form ?? `
     <label for="n">Full name</label><input id="n" name="name" autocomplete="name">
     <label for="e">Email</label><input id="e" name="email" type="email">
@@ -34,7 +34,7 @@ function fixture({ site = 'plain', form = null, extra = '', action = '', timeout
     <input id="c" name="consent" type="checkbox"><label for="c">${CONSENT}</label>
     <button type="submit">Send</button>`;
   return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Fixture</title>
-    <script src="/leadgate.js" data-site="${site}" data-endpoint="EDGE_URL" data-timeout-ms="${timeoutMs}" async></script></head>
+    <script src="/leadgate.js" data-site="${site}" data-endpoint="EDGE_URL" data-timeout-ms="${timeoutMs}"${phoneRegions ? ` data-phone-regions="${phoneRegions}"` : ''} async></script></head>
     <body><main>${form === false ? '' : `<form data-leadgate ${action} action="EDGE_URL/v1/leads" method="post">${fields}</form>`}${extra}</main></body></html>`;
 }
 
@@ -44,6 +44,26 @@ async function fillBare(page, email = 'jane.doe@gmail.com') {
   await page.fill('[name="phone"]', '(650) 253-4172');
   await page.check('[name="consent"]');
 }
+
+test('a US/CA page loads the smaller checks build: US junk is blocked there, a UK number is left to the edge', async () => {
+  const { page } = await open({ fixture: fixture({ phoneRegions: 'us-ca' }) });
+  assert.deepEqual(await waitReady(page), { wasm: true, forms: 1 });
+  const fetched = await page.evaluate(() => performance.getEntriesByType('resource').map((e) => new URL(e.name).pathname));
+  assert.ok(fetched.includes('/pkg/leadgate_wasm_nanp_bg.wasm'), fetched.join(', '));
+  assert.ok(!fetched.includes('/pkg/leadgate_wasm_bg.wasm'), 'one build, not two');
+  await fillBare(page);
+  await page.fill('[name="phone"]', '555-555-5555');
+  await page.click('button[type="submit"]');
+  await page.waitForSelector('[name="phone"][aria-invalid="true"]');
+  assert.equal(stack.edge.leadPosts().length, 0, 'a fake US number never leaves the page');
+  await page.fill('[name="phone"]', '+44 20 7946 0958');
+  await page.press('[name="phone"]', 'Tab');
+  await page.waitForFunction(() => !document.querySelector('[name="phone"]').hasAttribute('aria-invalid'));
+  await page.click('button[type="submit"]');
+  await page.locator('.leadgate-status--done').waitFor();
+  assert.equal(stack.edge.leadPosts().length, 1, 'the edge, with every region, judged it');
+  assert.match(stack.edge.leadPosts()[0].body, /\+44 20 7946 0958/);
+});
 
 test('a double click and a resubmit after success send the lead once', async () => {
   const { page } = await open({ fixture: fixture() });

@@ -140,6 +140,10 @@ pub fn assessment(verdict: &Verdict, report: &LeadReport, policy_version: &str) 
     string(&mut out, phone_type_name(p.line_type));
     key(&mut out, "region");
     opt_string(&mut out, p.region.as_deref());
+    if p.unchecked {
+        key(&mut out, "unchecked");
+        boolean(&mut out, true);
+    }
     out.push('}');
     out.push('}');
     out

@@ -50,18 +50,28 @@ struct Parsed {
     region: Option<String>,
 }
 
+/// An engine's answer: a valid number, not a valid one, or (a regions-subset build)
+/// a number this build cannot judge.
+enum Engine {
+    Valid(Parsed),
+    Invalid,
+    OutsideBuild,
+}
+
 /// `digits` with their country code (`international`) or national under `region`;
 /// `None` when not a valid number.
 #[cfg(not(feature = "native-phone"))]
-fn parse_valid(digits: &str, international: bool, region: &str) -> Option<Parsed> {
+fn parse_valid(digits: &str, international: bool, region: &str) -> Engine {
     use leadgate_phone::NumberType as T;
-    let number = if international {
+    let number = match if international {
         leadgate_phone::parse(&format!("+{digits}"), None)
     } else {
         leadgate_phone::parse(digits, Some(&region.to_ascii_uppercase()))
-    }
-    .ok()
-    .filter(|n| n.valid)?;
+    } {
+        Ok(n) if n.valid => n,
+        Err(leadgate_phone::ParseError::OutsideBuiltRegions) => return Engine::OutsideBuild,
+        _ => return Engine::Invalid,
+    };
     let line_type = match number.number_type {
         T::FixedLine => PhoneType::FixedLine,
         T::Mobile => PhoneType::Mobile,
@@ -76,7 +86,7 @@ fn parse_valid(digits: &str, international: bool, region: &str) -> Option<Parsed
         T::Voicemail => PhoneType::Voicemail,
         T::Unknown => PhoneType::Unknown,
     };
-    Some(Parsed {
+    Engine::Valid(Parsed {
         e164: number.e164,
         line_type,
         region: number.region.map(str::to_string),
@@ -84,17 +94,20 @@ fn parse_valid(digits: &str, international: bool, region: &str) -> Option<Parsed
 }
 
 #[cfg(feature = "native-phone")]
-fn parse_valid(digits: &str, international: bool, region: &str) -> Option<Parsed> {
+fn parse_valid(digits: &str, international: bool, region: &str) -> Engine {
     use phonenumber::Type as T;
     use std::str::FromStr;
-    let number = if international {
+    let parsed = if international {
         phonenumber::parse(None, format!("+{digits}"))
     } else {
-        let region = phonenumber::country::Id::from_str(&region.to_ascii_uppercase()).ok()?;
+        let Ok(region) = phonenumber::country::Id::from_str(&region.to_ascii_uppercase()) else {
+            return Engine::Invalid;
+        };
         phonenumber::parse(Some(region), digits)
-    }
-    .ok()
-    .filter(phonenumber::is_valid)?;
+    };
+    let Some(number) = parsed.ok().filter(phonenumber::is_valid) else {
+        return Engine::Invalid;
+    };
     let line_type = match number.number_type(&phonenumber::metadata::DATABASE) {
         T::FixedLine => PhoneType::FixedLine,
         T::Mobile => PhoneType::Mobile,
@@ -110,7 +123,7 @@ fn parse_valid(digits: &str, international: bool, region: &str) -> Option<Parsed
         T::Unknown => PhoneType::Unknown,
         _ => PhoneType::Other,
     };
-    Some(Parsed {
+    Engine::Valid(Parsed {
         e164: number.format().mode(phonenumber::Mode::E164).to_string(),
         line_type,
         region: number.country().id().map(|id| id.as_ref().to_string()),
@@ -133,6 +146,11 @@ pub struct PhoneDetails {
     pub region: Option<String>,
     /// PHN01 (invalid), PHN02 (fake), PHN03 (missing), or none.
     pub reason: Option<ReasonCode>,
+    /// This build could not judge the number: it belongs to a region outside a
+    /// regions-subset build (the `phone-nanp` page build). No reason is given for it
+    /// here; the edge judges it. Always false with every region built.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub unchecked: bool,
 }
 
 impl PhoneDetails {
@@ -264,13 +282,20 @@ pub fn check_phone(input: &str, default_region: &str) -> PhoneDetails {
         }
     }
     let as_international = international || nanp_national.is_some() && digits.len() == 11;
-    let Some(Parsed {
+    let Parsed {
         e164,
         line_type,
         region,
-    }) = parse_valid(&digits, as_international, default_region)
-    else {
-        return PhoneDetails::failed(true, ReasonCode::PHN01);
+    } = match parse_valid(&digits, as_international, default_region) {
+        Engine::Valid(parsed) => parsed,
+        Engine::Invalid => return PhoneDetails::failed(true, ReasonCode::PHN01),
+        Engine::OutsideBuild => {
+            return PhoneDetails {
+                present: true,
+                unchecked: true,
+                ..PhoneDetails::default()
+            }
+        }
     };
     // The parser may reach a NANP number by a road the pre-check did not see (e.g. a
     // national prefix stripped under a Caribbean region): judge what it found too.
@@ -290,6 +315,7 @@ pub fn check_phone(input: &str, default_region: &str) -> PhoneDetails {
         region,
         e164: Some(e164),
         reason: None,
+        unchecked: false,
     }
 }
 
@@ -317,6 +343,37 @@ mod tests {
         }
     }
 
+    /// The page build for US/CA sites (`phone-nanp`): other regions are left to the edge.
+    #[cfg(all(feature = "phone-nanp", not(feature = "phone-all-regions")))]
+    #[test]
+    fn a_regions_subset_build_leaves_other_regions_unchecked() {
+        for (s, region) in [
+            ("+44 20 7946 0958", "US"),
+            ("020 7946 0958", "GB"),
+            ("011 44 20 7946 0958", "US"),
+            ("+1 876 927 1234", "US"), // Jamaica: country code 1, not built
+        ] {
+            let p = check_phone(s, region);
+            assert!(p.present && p.unchecked && !p.valid, "{s}: {p:?}");
+            assert_eq!(p.reason, None, "{s}");
+        }
+        let p = check_phone("(202) 746-0143", "US");
+        assert!(p.valid && !p.unchecked);
+        assert_eq!(check_phone("+1 (416) 555-0199", "US").reason, Some(PHN02));
+        assert_eq!(check_phone("555-555-5555", "US").reason, Some(PHN02));
+        assert_eq!(check_phone("12", "US").reason, Some(PHN01));
+    }
+
+    #[cfg(feature = "phone-all-regions")]
+    #[test]
+    fn every_region_is_judged_in_a_full_build() {
+        let p = check_phone("+1 876 927 1234", "US");
+        assert!(!p.unchecked, "{p:?}");
+        assert!(!check_phone("+44 20 7946 0958", "US").unchecked);
+    }
+
+    // Other regions: judged only with every region built.
+    #[cfg(not(all(feature = "phone-nanp", not(feature = "phone-all-regions"))))]
     #[test]
     fn explicit_plus_ignores_the_default_region() {
         // The crate bug: with region US this parsed as +44214960000.
@@ -342,6 +399,8 @@ mod tests {
 
     /// Found by the `phone` fuzz target: under region BS the parser stripped a national
     /// prefix and reached +1 430 222 2222, which the pre-parse NANP rules never saw.
+    // Other regions: judged only with every region built.
+    #[cfg(not(all(feature = "phone-nanp", not(feature = "phone-all-regions"))))]
     #[test]
     fn regression_fuzz_nanp_fake_reached_through_national_prefix() {
         assert_eq!(check_phone("1114302222222", "BS").reason, Some(PHN02));
