@@ -89,11 +89,9 @@ fn emit_node(hir: &Hir, out: &mut Vec<u8>) {
         HirKind::Empty => out.push(OP_EMPTY),
         HirKind::Literal(lit) if lit.0.len() == 1 => emit_items(hir, out),
         HirKind::Literal(_) | HirKind::Concat(_) => {
-            let mut body = Vec::new();
-            emit_items(hir, &mut body);
             out.push(OP_SEQ);
-            varint(out, body.len());
-            out.extend_from_slice(&body);
+            emit_items(hir, out);
+            out.push(OP_CLOSE);
         }
         HirKind::Class(class) => emit_mask(out, digit_mask(class)),
         HirKind::Look(Look::End) => out.push(OP_END),
@@ -118,16 +116,12 @@ fn emit_node(hir: &Hir, out: &mut Vec<u8>) {
             emit_node(&cap.sub, out);
         }
         HirKind::Alternation(alts) => {
-            let mut body = Vec::new();
-            for alt in alts {
-                let mut a = Vec::new();
-                emit_items(alt, &mut a);
-                varint(&mut body, a.len());
-                body.extend_from_slice(&a);
-            }
             out.push(OP_ALT);
-            varint(out, body.len());
-            out.extend_from_slice(&body);
+            for alt in alts {
+                out.push(OP_BAR);
+                emit_items(alt, out);
+            }
+            out.push(OP_CLOSE);
         }
     }
 }
@@ -299,6 +293,36 @@ fn encode_ranges(ranges: &[(u32, u32)]) -> Vec<u8> {
     out
 }
 
+/// Walks the programs as `program::skip_table` does at run time: the stack
+/// depth it needs, and a check that every skip fits its `u16`.
+fn skip_stack_depth(p: &[u8]) -> usize {
+    let (mut stack, mut depth, mut pc) = (Vec::new(), 0, 0);
+    while pc < p.len() {
+        match p[pc] {
+            OP_SET | OP_REP => pc += 2,
+            OP_CAP => pc += 1,
+            OP_SEQ | OP_ALT => stack.push(pc),
+            OP_BAR | OP_CLOSE => {
+                if p[*stack.last().unwrap()] == OP_BAR {
+                    let bar = stack.pop().unwrap();
+                    assert!(pc - bar < 1 << 16, "alternative too long");
+                }
+                if p[pc] == OP_BAR {
+                    stack.push(pc);
+                } else {
+                    let open = stack.pop().unwrap();
+                    assert!(pc - open < 1 << 16, "group too long");
+                }
+            }
+            _ => {}
+        }
+        depth = depth.max(stack.len());
+        pc += 1;
+    }
+    assert!(stack.is_empty());
+    depth
+}
+
 fn main() {
     println!("cargo:rerun-if-changed=build.rs");
     println!("cargo:rerun-if-changed=src/opcodes.rs");
@@ -457,9 +481,11 @@ fn main() {
         strs.join(", ")
     )
     .unwrap();
+    let depth = skip_stack_depth(&progs.bytes);
     writeln!(
         out,
-        "pub(crate) static PROGRAMS: &[u8] = &{:?};",
+        "pub(crate) static PROGRAMS: [u8; {}] = {:?};\npub(crate) const SKIP_STACK: usize = {depth};",
+        progs.bytes.len(),
         progs.bytes
     )
     .unwrap();

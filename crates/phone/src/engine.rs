@@ -7,7 +7,7 @@ use alloc::vec::Vec;
 
 use crate::input::{self, Natural};
 use crate::program::{self, group, new_groups};
-use crate::tables::{self, desc_matches, Region, DESCS, PROGRAMS};
+use crate::tables::{self, desc_matches, Region, DESCS};
 use crate::{CodeSource, NumberType, ParseError};
 
 const MIN_LENGTH_FOR_NSN: usize = 2;
@@ -148,7 +148,7 @@ fn national_number(r: &Region, s: &[u8]) -> Vec<u8> {
         return s.to_vec();
     }
     let groups = new_groups();
-    let Some(end) = program::match_at_start(PROGRAMS, r.npfp as usize, s, &groups) else {
+    let Some(end) = program::match_at_start(r.npfp as usize, s, &groups) else {
         return s.to_vec();
     };
     let span = |i: usize| {

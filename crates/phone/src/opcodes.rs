@@ -5,9 +5,10 @@
 pub const OP_ANY: u8 = 10;
 /// A digit in a 10-bit mask (`lo hi` follow).
 pub const OP_SET: u8 = 11;
-/// A sequence (`len` bytes of nodes follow).
+/// A sequence: nodes up to the matching `OP_CLOSE`.
 pub const OP_SEQ: u8 = 12;
-/// Alternatives in priority order.
+/// Alternatives in priority order, each opened by `OP_BAR`, up to the
+/// matching `OP_CLOSE`.
 pub const OP_ALT: u8 = 13;
 /// Greedy repetition (`min max node`; `max == 255`: unbounded).
 pub const OP_REP: u8 = 14;
@@ -19,3 +20,7 @@ pub const OP_END: u8 = 16;
 pub const OP_EMPTY: u8 = 17;
 /// Start of input.
 pub const OP_START: u8 = 18;
+/// Ends an `OP_SEQ` or `OP_ALT`.
+pub const OP_CLOSE: u8 = 19;
+/// Opens one alternative of an `OP_ALT`.
+pub const OP_BAR: u8 = 20;

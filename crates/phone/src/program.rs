@@ -10,29 +10,73 @@
 //!
 //! Node encoding (one node each):
 //! - `0..=9`: that digit; `10`: any digit; `11 lo hi`: a digit in a 10-bit mask
-//! - `12 len items…`: a sequence of `len` bytes of nodes
-//! - `13 len (alen items…)…`: alternatives in priority order, each a sequence
+//! - `12 items… 19`: a sequence
+//! - `13 (20 items…)… 19`: alternatives in priority order, each a sequence
+//!   opened by `20`
 //! - `14 min max node`: greedy repetition (`max == 255`: unbounded)
 //! - `15 group node`: capture group; `16`: end of input; `17`: empty;
 //!   `18`: start of input
+//!
+//! Groups are closed by a separator rather than prefixed with their length:
+//! lengths differ between otherwise identical sub-patterns, which costs
+//! about a sixth of the programs' compressed size. Where a group or an
+//! alternative ends is found in a skip table built in one pass over all
+//! programs on first use (`SKIP`: a `u16` per program byte, zero-initialised
+//! memory, not data in the binary).
 
 use crate::opcodes::*;
+use crate::tables::{PROGRAMS, SKIP_STACK};
 use core::cell::Cell;
+use core::sync::atomic::{AtomicBool, AtomicU16, Ordering::*};
 
-/// Reads a LEB128 length at `pc`; returns (value, bytes used).
-fn varint(p: &[u8], pc: usize) -> (usize, usize) {
-    let mut v = 0usize;
-    let mut shift = 0;
-    let mut i = pc;
-    loop {
-        let b = p[i];
-        v |= ((b & 0x7f) as usize) << shift;
-        i += 1;
-        if b & 0x80 == 0 {
-            return (v, i - pc);
-        }
-        shift += 7;
+/// For each `OP_SEQ`/`OP_ALT`: the distance to its `OP_CLOSE`; for each
+/// `OP_BAR`: the distance to the next `OP_BAR` or `OP_CLOSE` of its group.
+static SKIP: [AtomicU16; PROGRAMS.len()] = [const { AtomicU16::new(0) }; PROGRAMS.len()];
+static SKIP_READY: AtomicBool = AtomicBool::new(false);
+
+/// Fills `SKIP` (once; a concurrent second fill writes the same values).
+fn skip_table() {
+    if SKIP_READY.load(Acquire) {
+        return;
     }
+    let p = &PROGRAMS;
+    let mut stack = [0u16; SKIP_STACK];
+    let mut depth = 0;
+    let mut pc = 0;
+    while pc < p.len() {
+        match p[pc] {
+            OP_SET | OP_REP => pc += 2,
+            OP_CAP => pc += 1,
+            OP_SEQ | OP_ALT => {
+                stack[depth] = pc as u16;
+                depth += 1;
+            }
+            op @ (OP_BAR | OP_CLOSE) => {
+                let top = stack[depth - 1] as usize;
+                if p[top] == OP_BAR {
+                    SKIP[top].store((pc - top) as u16, Relaxed);
+                    depth -= 1;
+                }
+                if op == OP_BAR {
+                    stack[depth] = pc as u16;
+                    depth += 1;
+                } else {
+                    let open = stack[depth - 1] as usize;
+                    SKIP[open].store((pc - open) as u16, Relaxed);
+                    depth -= 1;
+                }
+            }
+            _ => {}
+        }
+        pc += 1;
+    }
+    SKIP_READY.store(true, Release);
+}
+
+/// Where the group or alternative at `pc` ends (its `OP_CLOSE`, or the next
+/// `OP_BAR`).
+fn skip(pc: usize) -> usize {
+    pc + SKIP[pc].load(Relaxed) as usize
 }
 
 /// Byte length of the node at `pc`.
@@ -40,10 +84,7 @@ fn node_len(p: &[u8], pc: usize) -> usize {
     match p[pc] {
         0..=OP_ANY | OP_END | OP_EMPTY | OP_START => 1,
         OP_SET => 3,
-        OP_SEQ | OP_ALT => {
-            let (len, hdr) = varint(p, pc + 1);
-            1 + hdr + len
-        }
+        OP_SEQ | OP_ALT => skip(pc) + 1 - pc,
         OP_REP => 3 + node_len(p, pc + 3),
         OP_CAP => 2 + node_len(p, pc + 2),
         op => unreachable_op(op),
@@ -98,22 +139,15 @@ impl Matcher<'_> {
                     _ => false,
                 }
             }
-            OP_SEQ => {
-                let (len, hdr) = varint(self.p, pc + 1);
-                let start = pc + 1 + hdr;
-                self.seq(start, start + len, pos, k)
-            }
+            OP_SEQ => self.seq(pc + 1, skip(pc), pos, k),
             OP_ALT => {
-                let (len, hdr) = varint(self.p, pc + 1);
-                let mut at = pc + 1 + hdr;
-                let end = at + len;
-                while at < end {
-                    let (alen, ahdr) = varint(self.p, at);
-                    let start = at + ahdr;
-                    if self.seq(start, start + alen, pos, &mut *k) {
+                let mut bar = pc + 1;
+                while self.p[bar] == OP_BAR {
+                    let next = skip(bar);
+                    if self.seq(bar + 1, next, pos, &mut *k) {
                         return true;
                     }
-                    at = start + alen;
+                    bar = next;
                 }
                 false
             }
@@ -177,15 +211,11 @@ impl Matcher<'_> {
 /// Leftmost-first match of the program at `pc` anchored at the start of
 /// `s` (equivalent to `regex.find(s)` with `start() == 0`): the match end.
 /// Fills `groups` with the winning match's capture spans.
-pub(crate) fn match_at_start(
-    programs: &[u8],
-    pc: usize,
-    s: &[u8],
-    groups: &Groups,
-) -> Option<usize> {
+pub(crate) fn match_at_start(pc: usize, s: &[u8], groups: &Groups) -> Option<usize> {
+    skip_table();
     let mut end = None;
     let m = Matcher {
-        p: programs,
+        p: &PROGRAMS,
         s,
         groups,
     };
@@ -198,7 +228,7 @@ pub(crate) fn match_at_start(
 
 /// Whether some prefix of `s` matches (the `phonenumber` crate's
 /// `find(s).start() == 0` test).
-pub(crate) fn matches_prefix(programs: &[u8], pc: usize, s: &[u8]) -> bool {
+pub(crate) fn matches_prefix(pc: usize, s: &[u8]) -> bool {
     let groups = new_groups();
-    match_at_start(programs, pc, s, &groups).is_some()
+    match_at_start(pc, s, &groups).is_some()
 }

@@ -69,12 +69,11 @@ impl Region {
             return None;
         }
         let groups = program::new_groups();
-        program::match_at_start(PROGRAMS, self.idd as usize, s, &groups)
+        program::match_at_start(self.idd as usize, s, &groups)
     }
 
     pub(crate) fn leading_matches(&self, s: &[u8]) -> Option<bool> {
-        (self.leading != NONE32)
-            .then(|| program::matches_prefix(PROGRAMS, self.leading as usize, s))
+        (self.leading != NONE32).then(|| program::matches_prefix(self.leading as usize, s))
     }
 }
 
@@ -92,7 +91,7 @@ pub(crate) fn desc_matches(desc: u16, s: &[u8]) -> bool {
     if lengths != 0 && (s.len() >= 32 || lengths & (1 << s.len()) == 0) {
         return false;
     }
-    program::matches_prefix(PROGRAMS, pc as usize, s)
+    program::matches_prefix(pc as usize, s)
 }
 
 /// The regions sharing `code`, main region first, in metadata order.
