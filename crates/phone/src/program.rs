@@ -79,6 +79,16 @@ fn skip(pc: usize) -> usize {
     pc + SKIP[pc].load(Relaxed) as usize
 }
 
+/// For a node that matches exactly one digit: its digit mask and length.
+fn one_digit(p: &[u8], pc: usize) -> Option<(u16, usize)> {
+    match p[pc] {
+        op @ 0..=9 => Some((1 << op, 1)),
+        OP_ANY => Some((0x3ff, 1)),
+        OP_SET => Some((u16::from_le_bytes([p[pc + 1], p[pc + 2]]), 3)),
+        _ => None,
+    }
+}
+
 /// Byte length of the node at `pc`.
 fn node_len(p: &[u8], pc: usize) -> usize {
     match p[pc] {
@@ -153,7 +163,10 @@ impl Matcher<'_> {
             }
             OP_REP => {
                 let (min, max) = (self.p[pc + 1], self.p[pc + 2]);
-                self.rep(pc + 3, min, max, 0, pos, k)
+                match one_digit(self.p, pc + 3) {
+                    Some((mask, _)) => self.rep_digit(mask, min, max, pos, k),
+                    None => self.rep(pc + 3, min, max, 0, pos, k),
+                }
             }
             OP_CAP => {
                 let slot = &self.groups[(self.p[pc + 1] as usize).min(MAX_GROUPS)];
@@ -182,12 +195,50 @@ impl Matcher<'_> {
         }
     }
 
-    fn seq(&self, pc: usize, end: usize, pos: usize, k: Cont<'_>) -> bool {
+    /// Whether the digit at `pos` is in `mask`.
+    fn digit_in(&self, pos: usize, mask: u16) -> bool {
+        matches!(self.s.get(pos), Some(c @ b'0'..=b'9') if mask & (1 << (c - b'0')) != 0)
+    }
+
+    fn seq(&self, mut pc: usize, end: usize, mut pos: usize, k: Cont<'_>) -> bool {
+        // Single-digit nodes, the bulk of every program, in a loop rather than
+        // through continuations.
+        while pc < end {
+            let Some((mask, len)) = one_digit(self.p, pc) else {
+                break;
+            };
+            if !self.digit_in(pos, mask) {
+                return false;
+            }
+            pc += len;
+            pos += 1;
+        }
         if pc == end {
             return k(pos);
         }
         let next = pc + node_len(self.p, pc);
         self.node(pc, pos, &mut |q| self.seq(next, end, q, &mut *k))
+    }
+
+    /// Greedy repetition of a single-digit node: the longest run first, then
+    /// one digit less at a time (each iteration takes exactly one digit).
+    fn rep_digit(&self, mask: u16, min: u8, max: u8, pos: usize, k: Cont<'_>) -> bool {
+        let mut n = 0;
+        while (max == 255 || n < max as usize) && self.digit_in(pos + n, mask) {
+            n += 1;
+        }
+        loop {
+            if n < min as usize {
+                return false;
+            }
+            if k(pos + n) {
+                return true;
+            }
+            if n == 0 {
+                return false;
+            }
+            n -= 1;
+        }
     }
 
     /// Greedy repetition: as many iterations as possible first, like `regex`.
