@@ -139,15 +139,18 @@ fn parse_hir(pattern: &str) -> Hir {
 #[derive(Default)]
 struct Programs {
     bytes: Vec<u8>,
-    seen: HashMap<String, u32>,
+    seen: HashMap<String, u16>,
 }
 
 impl Programs {
-    fn add(&mut self, pattern: &str) -> u32 {
+    fn add(&mut self, pattern: &str) -> u16 {
         if let Some(&off) = self.seen.get(pattern) {
             return off;
         }
-        let off = self.bytes.len() as u32;
+        let off = u16::try_from(self.bytes.len())
+            .ok()
+            .filter(|&o| o != NONE16)
+            .expect("programs past 64 KB: widen the offsets in src/tables.rs");
         emit_node(&parse_hir(pattern), &mut self.bytes);
         self.seen.insert(pattern.to_owned(), off);
         off
@@ -164,8 +167,8 @@ fn length_mask(lengths: &[u16]) -> u32 {
 /// Interns (program, possible-length mask) descriptors.
 #[derive(Default)]
 struct Descs {
-    list: Vec<(u32, u32)>,
-    seen: HashMap<(u32, u32), u16>,
+    list: Vec<(u16, u32)>,
+    seen: HashMap<(u16, u32), u16>,
 }
 
 impl Descs {
@@ -189,13 +192,14 @@ struct Strings {
 }
 
 impl Strings {
-    fn add(&mut self, s: Option<Vec<u8>>) -> u16 {
-        let Some(s) = s else { return NONE16 };
+    fn add(&mut self, s: Option<Vec<u8>>) -> u8 {
+        let Some(s) = s else { return u8::MAX };
         if let Some(i) = self.list.iter().position(|x| *x == s) {
-            return i as u16;
+            return i as u8;
         }
         self.list.push(s);
-        (self.list.len() - 1) as u16
+        assert!(self.list.len() < u8::MAX as usize);
+        (self.list.len() - 1) as u8
     }
 }
 
@@ -334,6 +338,14 @@ fn main() {
     let codes: BTreeSet<u16> = (1..1000u16)
         .filter(|c| DATABASE.by_code(c).is_some())
         .collect();
+    let all_ids: Vec<&str> = DATABASE
+        .iter()
+        .map(|m| m.id())
+        .filter(|id| id.len() == 2)
+        .collect::<BTreeSet<_>>()
+        .into_iter()
+        .collect();
+    assert!(all_ids.len() < 256);
     let mut progs = Programs::default();
     let mut descs = Descs::default();
     let mut strings = Strings::default();
@@ -356,9 +368,7 @@ fn main() {
             let d = m.descriptors();
             let fixed_eq_mobile = d.fixed_line().map(|x| x.national_number().as_str())
                 == d.mobile().map(|x| x.national_number().as_str());
-            let leading = m
-                .leading_digits()
-                .map_or(NONE16 as u32, |r| progs.add(r.as_str()));
+            let leading = m.leading_digits().map_or(NONE16, |r| progs.add(r.as_str()));
             let mut flags = 0u8;
             if full {
                 flags |= 1;
@@ -394,8 +404,8 @@ fn main() {
                     let npfp = m.national_prefix_for_parsing();
                     (
                         m.international_prefix()
-                            .map_or(NONE16 as u32, |r| progs.add(r.as_str())),
-                        npfp.map_or(NONE16 as u32, |r| progs.add(r.as_str())),
+                            .map_or(NONE16, |r| progs.add(r.as_str())),
+                        npfp.map_or(NONE16, |r| progs.add(r.as_str())),
                         npfp.map_or(0, |r| r.captures_len() - 1),
                         strings.add(m.national_prefix().map(|s| s.as_bytes().to_vec())),
                         strings.add(m.national_prefix_transform_rule().map(transform_template)),
@@ -406,8 +416,8 @@ fn main() {
                         types,
                     )
                 } else {
-                    let none = NONE16 as u32;
-                    (none, none, 0, NONE16, NONE16, NONE16, 0, 0, 0, [NONE16; 10])
+                    let (none, none8) = (NONE16, u8::MAX);
+                    (none, none, 0, none8, none8, NONE16, 0, 0, 0, [NONE16; 10])
                 };
             let idb = id.as_bytes();
             let id_lit = if idb.len() == 2 {
@@ -415,9 +425,10 @@ fn main() {
             } else {
                 "*b\"00\"".to_owned()
             };
+            let id_index = all_ids.iter().position(|x| *x == id).unwrap_or(0);
             writeln!(
                 regions,
-                "    Region {{ id: {id_lit}, code: {code}, flags: {flags}, idd: {idd}, npfp: {npfp}, npfp_groups: {npfp_groups}, national_prefix: {np}, transform: {transform}, leading: {leading}, general: {general}, local_lengths: {locals}, first_length: {first}, last_length: {last}, types: {types:?} }},"
+                "    Region {{ id: {id_lit}, id_index: {id_index}, code: {code}, flags: {flags}, idd: {idd}, npfp: {npfp}, npfp_groups: {npfp_groups}, national_prefix: {np}, transform: {transform}, leading: {leading}, general: {general}, local_lengths: {locals}, first_length: {first}, last_length: {last}, types: {types:?} }},"
             )
             .unwrap();
             count += 1;
@@ -437,15 +448,10 @@ fn main() {
         built_names.join(",")
     )
     .unwrap();
-    let all_ids: BTreeSet<&str> = DATABASE
-        .iter()
-        .map(|m| m.id())
-        .filter(|id| id.len() == 2)
-        .collect();
     writeln!(
         out,
         "pub(crate) static ALL_IDS: &str = {:?};",
-        all_ids.into_iter().collect::<Vec<_>>().join(",")
+        all_ids.join(",")
     )
     .unwrap();
     writeln!(
@@ -468,10 +474,10 @@ fn main() {
         "pub(crate) static REGIONS: &[Region] = &[\n{regions}];"
     )
     .unwrap();
+    let (desc_programs, desc_lengths): (Vec<u16>, Vec<u32>) = descs.list.iter().copied().unzip();
     writeln!(
         out,
-        "pub(crate) static DESCS: &[(u32, u32)] = &{:?};",
-        descs.list
+        "pub(crate) static DESC_PROGRAMS: &[u16] = &{desc_programs:?};\npub(crate) static DESC_LENGTHS: &[u32] = &{desc_lengths:?};"
     )
     .unwrap();
     let strs: Vec<String> = strings.list.iter().map(|s| format!("&{s:?}")).collect();
