@@ -58,7 +58,7 @@ fn emit_mask(out: &mut Vec<u8>, mask: u16) {
     if mask == 0x3ff {
         out.push(OP_ANY);
     } else if mask.count_ones() == 1 {
-        out.push(mask.trailing_zeros() as u8);
+        out.push(b'0' + mask.trailing_zeros() as u8);
     } else {
         out.push(OP_SET);
         out.extend_from_slice(&mask.to_le_bytes());
@@ -72,7 +72,7 @@ fn emit_items(hir: &Hir, out: &mut Vec<u8>) {
         HirKind::Literal(lit) => {
             for &b in lit.0.iter() {
                 if b.is_ascii_digit() {
-                    out.push(b - b'0');
+                    out.push(b);
                 } else {
                     // A non-digit literal can never match a normalised number.
                     emit_mask(out, 0);

@@ -9,13 +9,13 @@
 //! number. There is no parsing, compiling or Unicode work at run time.
 //!
 //! Node encoding (one node each):
-//! - `0..=9`: that digit; `10`: any digit; `11 lo hi`: a digit in a 10-bit mask
-//! - `12 items… 19`: a sequence
-//! - `13 (20 items…)… 19`: alternatives in priority order, each a sequence
-//!   opened by `20`
-//! - `14 min max node`: greedy repetition (`max == 255`: unbounded)
-//! - `15 group node`: capture group; `16`: end of input; `17`: empty;
-//!   `18`: start of input
+//! - `'0'..='9'`: that digit; `.`: any digit; `: lo hi`: a digit in a 10-bit mask
+//! - `( items… )`: a sequence
+//! - `< (/ items…)… )`: alternatives in priority order, each a sequence
+//!   opened by `/`
+//! - `* min max node`: greedy repetition (`max == 255`: unbounded)
+//! - `# group node`: capture group; `$`: end of input; `!`: empty;
+//!   `&`: start of input
 //!
 //! Groups are closed by a separator rather than prefixed with their length:
 //! lengths differ between otherwise identical sub-patterns, which costs
@@ -82,7 +82,7 @@ fn skip(pc: usize) -> usize {
 /// For a node that matches exactly one digit: its digit mask and length.
 fn one_digit(p: &[u8], pc: usize) -> Option<(u16, usize)> {
     match p[pc] {
-        op @ 0..=9 => Some((1 << op, 1)),
+        op @ b'0'..=b'9' => Some((1 << (op - b'0'), 1)),
         OP_ANY => Some((0x3ff, 1)),
         OP_SET => Some((u16::from_le_bytes([p[pc + 1], p[pc + 2]]), 3)),
         _ => None,
@@ -92,7 +92,7 @@ fn one_digit(p: &[u8], pc: usize) -> Option<(u16, usize)> {
 /// Byte length of the node at `pc`.
 fn node_len(p: &[u8], pc: usize) -> usize {
     match p[pc] {
-        0..=OP_ANY | OP_END | OP_EMPTY | OP_START => 1,
+        b'0'..=b'9' | OP_ANY | OP_END | OP_EMPTY | OP_START => 1,
         OP_SET => 3,
         OP_SEQ | OP_ALT => skip(pc) + 1 - pc,
         OP_REP => 3 + node_len(p, pc + 3),
@@ -140,7 +140,7 @@ impl Matcher<'_> {
     fn node(&self, pc: usize, pos: usize, k: Cont<'_>) -> bool {
         let op = self.p[pc];
         match op {
-            0..=9 => self.s.get(pos) == Some(&(b'0' + op)) && k(pos + 1),
+            b'0'..=b'9' => self.s.get(pos) == Some(&op) && k(pos + 1),
             OP_ANY => self.s.get(pos).is_some_and(u8::is_ascii_digit) && k(pos + 1),
             OP_SET => {
                 let mask = u16::from_le_bytes([self.p[pc + 1], self.p[pc + 2]]);
