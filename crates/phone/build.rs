@@ -14,7 +14,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::fmt::Write as _;
 use std::{env, fs, path::PathBuf};
 
-use phonenumber::metadata::{Descriptor, DATABASE};
+use phonenumber::metadata::{Descriptor, Metadata, DATABASE};
 use regex_syntax::hir::{Class, Hir, HirKind, Look};
 
 // The opcodes, shared with src/program.rs (which runs what this script writes).
@@ -327,6 +327,33 @@ fn skip_stack_depth(p: &[u8]) -> usize {
     depth
 }
 
+const PATTERN_KINDS: usize = 14;
+const LEADING_KIND: usize = 2;
+
+/// A region's patterns by kind, in the order build.rs lays out programs.
+fn pattern(m: &Metadata, kind: usize) -> Option<&str> {
+    let d = m.descriptors();
+    fn desc(x: Option<&Descriptor>) -> Option<&str> {
+        x.map(|x| x.national_number().as_str())
+    }
+    match kind {
+        0 => m.international_prefix().map(|r| r.as_str()),
+        1 => m.national_prefix_for_parsing().map(|r| r.as_str()),
+        LEADING_KIND => m.leading_digits().map(|r| r.as_str()),
+        3 => desc(Some(d.general())),
+        4 => desc(d.premium_rate()),
+        5 => desc(d.toll_free()),
+        6 => desc(d.shared_cost()),
+        7 => desc(d.voip()),
+        8 => desc(d.personal_number()),
+        9 => desc(d.pager()),
+        10 => desc(d.uan()),
+        11 => desc(d.voicemail()),
+        12 => desc(d.fixed_line()),
+        _ => desc(d.mobile()),
+    }
+}
+
 fn main() {
     println!("cargo:rerun-if-changed=build.rs");
     println!("cargo:rerun-if-changed=src/opcodes.rs");
@@ -353,6 +380,32 @@ fn main() {
     let mut code_index: BTreeMap<u16, (usize, usize)> = BTreeMap::new();
     let mut count = 0usize;
     let mut built_names = Vec::new();
+
+    // Every program the tables use, added kind by kind (all international
+    // prefixes, then all national-prefix rules, …): alike patterns side by
+    // side compress better (about 0.3 KB brotli, all regions). The loop
+    // below then finds them interned.
+    let mut chosen: Vec<(&Metadata, bool)> = Vec::new();
+    for &code in &codes {
+        let metas = DATABASE.by_code(&code).expect("code from iter");
+        let wanted = |id: &str| selected.as_ref().is_none_or(|s| s.contains(id));
+        if metas.iter().any(|m| wanted(m.id())) {
+            chosen.extend(
+                metas
+                    .into_iter()
+                    .map(|m| (m, wanted(m.id()) || m.leading_digits().is_none())),
+            );
+        }
+    }
+    for kind in 0..PATTERN_KINDS {
+        for &(m, full) in &chosen {
+            if full || kind == LEADING_KIND {
+                if let Some(p) = pattern(m, kind) {
+                    progs.add(p);
+                }
+            }
+        }
+    }
 
     for &code in &codes {
         let metas = DATABASE.by_code(&code).expect("code from iter");
