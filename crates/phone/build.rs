@@ -297,7 +297,7 @@ fn encode_ranges(ranges: &[(u32, u32)]) -> Vec<u8> {
     out
 }
 
-/// Walks the programs as `program::skip_table` does at run time: the stack
+/// Walks the programs as `program::fill_skips` does at run time: the stack
 /// depth it needs, and a check that every skip fits its `u16`.
 fn skip_stack_depth(p: &[u8]) -> usize {
     let (mut stack, mut depth, mut pc) = (Vec::new(), 0, 0);

@@ -20,57 +20,69 @@
 //! Groups are closed by a separator rather than prefixed with their length:
 //! lengths differ between otherwise identical sub-patterns, which costs
 //! about a sixth of the programs' compressed size. Where a group or an
-//! alternative ends is found in a skip table built in one pass over all
-//! programs on first use (`SKIP`: a `u16` per program byte, zero-initialised
-//! memory, not data in the binary).
+//! alternative ends is found in a skip table (`SKIP`: a `u16` per program
+//! byte, zero-initialised memory, not data in the binary), filled for each
+//! program the first time it runs, in one pass over its bytes.
 
 use crate::opcodes::*;
 use crate::tables::{PROGRAMS, SKIP_STACK};
 use core::cell::Cell;
-use core::sync::atomic::{AtomicBool, AtomicU16, Ordering::*};
+use core::sync::atomic::{AtomicU16, AtomicU32, Ordering::*};
 
 /// For each `OP_SEQ`/`OP_ALT`: the distance to its `OP_CLOSE`; for each
 /// `OP_BAR`: the distance to the next `OP_BAR` or `OP_CLOSE` of its group.
 static SKIP: [AtomicU16; PROGRAMS.len()] = [const { AtomicU16::new(0) }; PROGRAMS.len()];
-static SKIP_READY: AtomicBool = AtomicBool::new(false);
+/// One bit per program start: its part of `SKIP` is filled.
+static FILLED: [AtomicU32; PROGRAMS.len().div_ceil(32)] =
+    [const { AtomicU32::new(0) }; PROGRAMS.len().div_ceil(32)];
 
-/// Fills `SKIP` (once; a concurrent second fill writes the same values).
-fn skip_table() {
-    if SKIP_READY.load(Acquire) {
+/// Fills `SKIP` for the program at `start` (once; a concurrent second fill
+/// writes the same values).
+fn fill_skips(start: usize) {
+    let (word, bit) = (&FILLED[start / 32], 1 << (start % 32));
+    if word.load(Acquire) & bit != 0 {
         return;
     }
     let p = &PROGRAMS;
-    let mut stack = [0u16; SKIP_STACK];
+    let mut stack = [0usize; SKIP_STACK];
     let mut depth = 0;
-    let mut pc = 0;
-    while pc < p.len() {
-        match p[pc] {
-            OP_SET | OP_REP => pc += 2,
-            OP_CAP => pc += 1,
+    let mut pc = start;
+    loop {
+        let op = p[pc];
+        match op {
+            // Prefixes: their node follows.
+            OP_REP => pc += 3,
+            OP_CAP => pc += 2,
             OP_SEQ | OP_ALT => {
-                stack[depth] = pc as u16;
+                stack[depth] = pc;
                 depth += 1;
+                pc += 1;
             }
-            op @ (OP_BAR | OP_CLOSE) => {
-                let top = stack[depth - 1] as usize;
+            OP_BAR | OP_CLOSE => {
+                let top = stack[depth - 1];
                 if p[top] == OP_BAR {
                     SKIP[top].store((pc - top) as u16, Relaxed);
                     depth -= 1;
                 }
                 if op == OP_BAR {
-                    stack[depth] = pc as u16;
+                    stack[depth] = pc;
                     depth += 1;
                 } else {
-                    let open = stack[depth - 1] as usize;
+                    let open = stack[depth - 1];
                     SKIP[open].store((pc - open) as u16, Relaxed);
                     depth -= 1;
                 }
+                pc += 1;
             }
-            _ => {}
+            OP_SET => pc += 3,
+            _ => pc += 1,
         }
-        pc += 1;
+        // The program is one node: done when it is complete.
+        if depth == 0 && !matches!(op, OP_REP | OP_CAP) {
+            break;
+        }
     }
-    SKIP_READY.store(true, Release);
+    word.fetch_or(bit, Release);
 }
 
 /// Where the group or alternative at `pc` ends (its `OP_CLOSE`, or the next
@@ -263,7 +275,7 @@ impl Matcher<'_> {
 /// `s` (equivalent to `regex.find(s)` with `start() == 0`): the match end.
 /// Fills `groups` with the winning match's capture spans.
 pub(crate) fn match_at_start(pc: usize, s: &[u8], groups: &Groups) -> Option<usize> {
-    skip_table();
+    fill_skips(pc);
     let mut end = None;
     let m = Matcher {
         p: &PROGRAMS,
