@@ -7,7 +7,7 @@ use alloc::vec::Vec;
 
 use crate::input::{self, Natural};
 use crate::program::{self, group, new_groups};
-use crate::tables::{self, desc_matches, Region, DESCS, PROGRAMS};
+use crate::tables::{self, desc_matches, Region, DESC_LENGTHS};
 use crate::{CodeSource, NumberType, ParseError};
 
 const MIN_LENGTH_FOR_NSN: usize = 2;
@@ -31,7 +31,7 @@ impl Length {
 
 /// `validator::length(meta, number, Type::Unknown)`.
 fn length(r: &Region, s: &[u8]) -> Length {
-    let lengths = DESCS[r.general as usize].1;
+    let lengths = DESC_LENGTHS[r.general as usize];
     if lengths == 0 {
         return Length::Invalid;
     }
@@ -139,7 +139,7 @@ fn parse_u16(s: &[u8]) -> Result<u16, ParseError> {
 /// `helper::national_number`: strips the national prefix (and carrier code)
 /// with `national_prefix_for_parsing` and its transform rule.
 fn national_number(r: &Region, s: &[u8]) -> Vec<u8> {
-    if r.npfp == u16::MAX as u32 {
+    if r.npfp == u16::MAX {
         if let Some(np) = r.national_prefix() {
             if let Some(rest) = s.strip_prefix(np) {
                 return rest.to_vec();
@@ -148,7 +148,7 @@ fn national_number(r: &Region, s: &[u8]) -> Vec<u8> {
         return s.to_vec();
     }
     let groups = new_groups();
-    let Some(end) = program::match_at_start(PROGRAMS, r.npfp as usize, s, &groups) else {
+    let Some(end) = program::match_at_start(r.npfp as usize, s, &groups) else {
         return s.to_vec();
     };
     let span = |i: usize| {
@@ -158,7 +158,7 @@ fn national_number(r: &Region, s: &[u8]) -> Vec<u8> {
             group(&groups, i)
         }
     };
-    let last = span(r.npfp_groups);
+    let last = span(r.npfp_groups as usize);
     match (r.transform(), last) {
         (Some(template), Some(_)) => {
             let viable = desc_matches(r.general, s);
@@ -166,7 +166,7 @@ fn national_number(r: &Region, s: &[u8]) -> Vec<u8> {
             for &b in template {
                 if b & 0x80 != 0 {
                     let g = (b & 0x7f) as usize;
-                    if g <= r.npfp_groups {
+                    if g <= r.npfp_groups as usize {
                         if let Some(text) = span(g).and_then(|(a, z)| s.get(a..z)) {
                             out.extend_from_slice(text);
                         }

@@ -130,6 +130,11 @@ fn nd(c: char) -> bool {
 
 /// Keyword alternatives of B, in priority order.
 fn keyword(s: &str, pos: usize, k: K<'_>) -> bool {
+    // Every alternative starts with one of these (or a non-ASCII char).
+    match at(s, pos) {
+        Some(c) if !c.is_ascii() || matches!(c, ',' | ';' | '#' | '~') || is_keyword_letter(c) => {}
+        _ => return false,
+    }
     // e?xt(?:ensi(?:o\u0301?|ó))?n?
     let first = opt(s, pos, |c| ci(c, 'e'), &mut |p| {
         lit(s, p, "xt", &mut |p| {
@@ -233,7 +238,23 @@ fn try_at(s: &str, start: usize) -> Option<Ext> {
     None
 }
 
+/// Whether a match of A, B or C can start with `c`: A starts with `;`, B
+/// with a separator or the first char of a keyword, C with `-` or a space.
+/// Any other char (every digit, bracket, dot…) is skipped without trying
+/// the pattern; non-ASCII chars are always tried.
+fn may_start(c: char) -> bool {
+    !c.is_ascii() || matches!(c, ' ' | '\t' | ',' | ';' | '-' | '#' | '~') || is_keyword_letter(c)
+}
+
+/// The ASCII letters a keyword of B can start with (`ext`, `xt`, `x`, `int`,
+/// `anexo`), either case.
+fn is_keyword_letter(c: char) -> bool {
+    matches!(c.to_ascii_lowercase(), 'e' | 'x' | 'i' | 'a')
+}
+
 /// The leftmost match of the extension pattern in `s`, if any.
 pub(crate) fn find(s: &str) -> Option<Ext> {
-    s.char_indices().map(|(i, _)| i).find_map(|i| try_at(s, i))
+    s.char_indices()
+        .filter(|&(_, c)| may_start(c))
+        .find_map(|(i, _)| try_at(s, i))
 }

@@ -175,7 +175,11 @@ pub fn parse(input: &str, default_region: Option<&str>) -> Result<PhoneNumber, P
     let mut code_buf = [0u8; 5];
     let mut e164 = String::with_capacity(1 + 3 + p.national.len());
     e164.push('+');
-    e164.push_str(core::str::from_utf8(engine::u16_digits(p.code, &mut code_buf)).unwrap_or(""));
+    e164.extend(
+        engine::u16_digits(p.code, &mut code_buf)
+            .iter()
+            .map(|&d| d as char),
+    );
     let national_number = digits_to_string(&p.national);
     e164.push_str(&national_number);
     Ok(PhoneNumber {

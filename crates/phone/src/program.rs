@@ -9,41 +9,104 @@
 //! number. There is no parsing, compiling or Unicode work at run time.
 //!
 //! Node encoding (one node each):
-//! - `0..=9`: that digit; `10`: any digit; `11 lo hi`: a digit in a 10-bit mask
-//! - `12 len items…`: a sequence of `len` bytes of nodes
-//! - `13 len (alen items…)…`: alternatives in priority order, each a sequence
-//! - `14 min max node`: greedy repetition (`max == 255`: unbounded)
-//! - `15 group node`: capture group; `16`: end of input; `17`: empty;
-//!   `18`: start of input
+//! - `'0'..='9'`: that digit; `.`: any digit; `: lo hi`: a digit in a 10-bit mask
+//! - `( items… )`: a sequence
+//! - `< (/ items…)… )`: alternatives in priority order, each a sequence
+//!   opened by `/`
+//! - `* min max node`: greedy repetition (`max == 255`: unbounded)
+//! - `# group node`: capture group; `$`: end of input; `!`: empty;
+//!   `&`: start of input
+//!
+//! Groups are closed by a separator rather than prefixed with their length:
+//! lengths differ between otherwise identical sub-patterns, which costs
+//! about a sixth of the programs' compressed size. Where a group or an
+//! alternative ends is found in a skip table (`SKIP`: a `u16` per program
+//! byte, zero-initialised memory, not data in the binary), filled for each
+//! program the first time it runs, in one pass over its bytes.
 
 use crate::opcodes::*;
+use crate::tables::{PROGRAMS, SKIP_STACK};
 use core::cell::Cell;
+use core::sync::atomic::{AtomicU16, AtomicU32, Ordering::*};
 
-/// Reads a LEB128 length at `pc`; returns (value, bytes used).
-fn varint(p: &[u8], pc: usize) -> (usize, usize) {
-    let mut v = 0usize;
-    let mut shift = 0;
-    let mut i = pc;
+/// For each `OP_SEQ`/`OP_ALT`: the distance to its `OP_CLOSE`; for each
+/// `OP_BAR`: the distance to the next `OP_BAR` or `OP_CLOSE` of its group.
+static SKIP: [AtomicU16; PROGRAMS.len()] = [const { AtomicU16::new(0) }; PROGRAMS.len()];
+/// One bit per program start: its part of `SKIP` is filled.
+static FILLED: [AtomicU32; PROGRAMS.len().div_ceil(32)] =
+    [const { AtomicU32::new(0) }; PROGRAMS.len().div_ceil(32)];
+
+/// Fills `SKIP` for the program at `start` (once; a concurrent second fill
+/// writes the same values).
+fn fill_skips(start: usize) {
+    let (word, bit) = (&FILLED[start / 32], 1 << (start % 32));
+    if word.load(Acquire) & bit != 0 {
+        return;
+    }
+    let p = &PROGRAMS;
+    let mut stack = [0usize; SKIP_STACK];
+    let mut depth = 0;
+    let mut pc = start;
     loop {
-        let b = p[i];
-        v |= ((b & 0x7f) as usize) << shift;
-        i += 1;
-        if b & 0x80 == 0 {
-            return (v, i - pc);
+        let op = p[pc];
+        match op {
+            // Prefixes: their node follows.
+            OP_REP => pc += 3,
+            OP_CAP => pc += 2,
+            OP_SEQ | OP_ALT => {
+                stack[depth] = pc;
+                depth += 1;
+                pc += 1;
+            }
+            OP_BAR | OP_CLOSE => {
+                let top = stack[depth - 1];
+                if p[top] == OP_BAR {
+                    SKIP[top].store((pc - top) as u16, Relaxed);
+                    depth -= 1;
+                }
+                if op == OP_BAR {
+                    stack[depth] = pc;
+                    depth += 1;
+                } else {
+                    let open = stack[depth - 1];
+                    SKIP[open].store((pc - open) as u16, Relaxed);
+                    depth -= 1;
+                }
+                pc += 1;
+            }
+            OP_SET => pc += 3,
+            _ => pc += 1,
         }
-        shift += 7;
+        // The program is one node: done when it is complete.
+        if depth == 0 && !matches!(op, OP_REP | OP_CAP) {
+            break;
+        }
+    }
+    word.fetch_or(bit, Release);
+}
+
+/// Where the group or alternative at `pc` ends (its `OP_CLOSE`, or the next
+/// `OP_BAR`).
+fn skip(pc: usize) -> usize {
+    pc + SKIP[pc].load(Relaxed) as usize
+}
+
+/// For a node that matches exactly one digit: its digit mask and length.
+fn one_digit(p: &[u8], pc: usize) -> Option<(u16, usize)> {
+    match p[pc] {
+        op @ b'0'..=b'9' => Some((1 << (op - b'0'), 1)),
+        OP_ANY => Some((0x3ff, 1)),
+        OP_SET => Some((u16::from_le_bytes([p[pc + 1], p[pc + 2]]), 3)),
+        _ => None,
     }
 }
 
 /// Byte length of the node at `pc`.
 fn node_len(p: &[u8], pc: usize) -> usize {
     match p[pc] {
-        0..=OP_ANY | OP_END | OP_EMPTY | OP_START => 1,
+        b'0'..=b'9' | OP_ANY | OP_END | OP_EMPTY | OP_START => 1,
         OP_SET => 3,
-        OP_SEQ | OP_ALT => {
-            let (len, hdr) = varint(p, pc + 1);
-            1 + hdr + len
-        }
+        OP_SEQ | OP_ALT => skip(pc) + 1 - pc,
         OP_REP => 3 + node_len(p, pc + 3),
         OP_CAP => 2 + node_len(p, pc + 2),
         op => unreachable_op(op),
@@ -89,7 +152,7 @@ impl Matcher<'_> {
     fn node(&self, pc: usize, pos: usize, k: Cont<'_>) -> bool {
         let op = self.p[pc];
         match op {
-            0..=9 => self.s.get(pos) == Some(&(b'0' + op)) && k(pos + 1),
+            b'0'..=b'9' => self.s.get(pos) == Some(&op) && k(pos + 1),
             OP_ANY => self.s.get(pos).is_some_and(u8::is_ascii_digit) && k(pos + 1),
             OP_SET => {
                 let mask = u16::from_le_bytes([self.p[pc + 1], self.p[pc + 2]]);
@@ -98,28 +161,24 @@ impl Matcher<'_> {
                     _ => false,
                 }
             }
-            OP_SEQ => {
-                let (len, hdr) = varint(self.p, pc + 1);
-                let start = pc + 1 + hdr;
-                self.seq(start, start + len, pos, k)
-            }
+            OP_SEQ => self.seq(pc + 1, skip(pc), pos, k),
             OP_ALT => {
-                let (len, hdr) = varint(self.p, pc + 1);
-                let mut at = pc + 1 + hdr;
-                let end = at + len;
-                while at < end {
-                    let (alen, ahdr) = varint(self.p, at);
-                    let start = at + ahdr;
-                    if self.seq(start, start + alen, pos, &mut *k) {
+                let mut bar = pc + 1;
+                while self.p[bar] == OP_BAR {
+                    let next = skip(bar);
+                    if self.seq(bar + 1, next, pos, &mut *k) {
                         return true;
                     }
-                    at = start + alen;
+                    bar = next;
                 }
                 false
             }
             OP_REP => {
                 let (min, max) = (self.p[pc + 1], self.p[pc + 2]);
-                self.rep(pc + 3, min, max, 0, pos, k)
+                match one_digit(self.p, pc + 3) {
+                    Some((mask, _)) => self.rep_digit(mask, min, max, pos, k),
+                    None => self.rep(pc + 3, min, max, 0, pos, k),
+                }
             }
             OP_CAP => {
                 let slot = &self.groups[(self.p[pc + 1] as usize).min(MAX_GROUPS)];
@@ -148,12 +207,50 @@ impl Matcher<'_> {
         }
     }
 
-    fn seq(&self, pc: usize, end: usize, pos: usize, k: Cont<'_>) -> bool {
+    /// Whether the digit at `pos` is in `mask`.
+    fn digit_in(&self, pos: usize, mask: u16) -> bool {
+        matches!(self.s.get(pos), Some(c @ b'0'..=b'9') if mask & (1 << (c - b'0')) != 0)
+    }
+
+    fn seq(&self, mut pc: usize, end: usize, mut pos: usize, k: Cont<'_>) -> bool {
+        // Single-digit nodes, the bulk of every program, in a loop rather than
+        // through continuations.
+        while pc < end {
+            let Some((mask, len)) = one_digit(self.p, pc) else {
+                break;
+            };
+            if !self.digit_in(pos, mask) {
+                return false;
+            }
+            pc += len;
+            pos += 1;
+        }
         if pc == end {
             return k(pos);
         }
         let next = pc + node_len(self.p, pc);
         self.node(pc, pos, &mut |q| self.seq(next, end, q, &mut *k))
+    }
+
+    /// Greedy repetition of a single-digit node: the longest run first, then
+    /// one digit less at a time (each iteration takes exactly one digit).
+    fn rep_digit(&self, mask: u16, min: u8, max: u8, pos: usize, k: Cont<'_>) -> bool {
+        let mut n = 0;
+        while (max == 255 || n < max as usize) && self.digit_in(pos + n, mask) {
+            n += 1;
+        }
+        loop {
+            if n < min as usize {
+                return false;
+            }
+            if k(pos + n) {
+                return true;
+            }
+            if n == 0 {
+                return false;
+            }
+            n -= 1;
+        }
     }
 
     /// Greedy repetition: as many iterations as possible first, like `regex`.
@@ -177,15 +274,11 @@ impl Matcher<'_> {
 /// Leftmost-first match of the program at `pc` anchored at the start of
 /// `s` (equivalent to `regex.find(s)` with `start() == 0`): the match end.
 /// Fills `groups` with the winning match's capture spans.
-pub(crate) fn match_at_start(
-    programs: &[u8],
-    pc: usize,
-    s: &[u8],
-    groups: &Groups,
-) -> Option<usize> {
+pub(crate) fn match_at_start(pc: usize, s: &[u8], groups: &Groups) -> Option<usize> {
+    fill_skips(pc);
     let mut end = None;
     let m = Matcher {
-        p: programs,
+        p: &PROGRAMS,
         s,
         groups,
     };
@@ -198,7 +291,7 @@ pub(crate) fn match_at_start(
 
 /// Whether some prefix of `s` matches (the `phonenumber` crate's
 /// `find(s).start() == 0` test).
-pub(crate) fn matches_prefix(programs: &[u8], pc: usize, s: &[u8]) -> bool {
+pub(crate) fn matches_prefix(pc: usize, s: &[u8]) -> bool {
     let groups = new_groups();
-    match_at_start(programs, pc, s, &groups).is_some()
+    match_at_start(pc, s, &groups).is_some()
 }

@@ -1,7 +1,24 @@
 //! wasm entry points for the size and speed report (scripts/size-report.sh).
+//!
+//! `no_std`, as a size-conscious consumer of the engine would build it: a
+//! panic handler that traps instead of std's, which formats the panic
+//! message (so with std every bounds check links `core::fmt`), and std's own
+//! wasm allocator (dlmalloc) as the global allocator. wasm32 only.
+#![no_std]
 
+extern crate alloc;
+
+use alloc::string::String;
 use leadgate_phone::{parse, ParseError};
 use wasm_bindgen::prelude::*;
+
+#[global_allocator]
+static ALLOC: dlmalloc::GlobalDlmalloc = dlmalloc::GlobalDlmalloc;
+
+#[panic_handler]
+fn panic(_: &core::panic::PanicInfo<'_>) -> ! {
+    core::arch::wasm32::unreachable()
+}
 
 fn error_name(e: ParseError) -> &'static str {
     match e {
