@@ -17,6 +17,8 @@ const FILES = [
   ['pkg/leadgate_wasm.js', 'wasm-bindgen glue'],
   ['pkg/leadgate_wasm_bg.wasm', 'checks + PoW (wasm)'],
   ['leadgate-pow.js', 'PoW worker (PoW sites only)'],
+  ['pkg/leadgate_wasm_nanp.js', 'glue, US/CA build (data-phone-regions="us-ca")'],
+  ['pkg/leadgate_wasm_nanp_bg.wasm', 'checks + PoW, US/CA build'],
 ];
 
 const kb = (n) => `${(n / 1024).toFixed(1)} KB`;
@@ -40,6 +42,8 @@ function sizes() {
   const total = (key, list) => list.reduce((a, r) => a + r[key], 0);
   const page = rows.slice(0, 4);
   rows.push({ file: 'total (page load)', what: 'all but the worker', raw: total('raw', page), gzip: total('gzip', page), brotli: total('brotli', page) });
+  const usca = [rows[0], rows[1], rows[5], rows[6]];
+  rows.push({ file: 'total, US/CA page', what: 'the same with the US/CA build', raw: total('raw', usca), gzip: total('gzip', usca), brotli: total('brotli', usca) });
   return rows;
 }
 
