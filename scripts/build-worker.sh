@@ -46,8 +46,12 @@ sed -i 's/^import source /import /' "$TMP/leadgate_worker.js"
 
 WASM_OPT="$ROOT/node_modules/.bin/wasm-opt"
 if [[ -z "${NO_WASM_OPT:-}" && -x "$WASM_OPT" ]]; then
-  echo "build-worker: wasm-opt -Oz"
-  "$WASM_OPT" -Oz --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
+  # -ocimfs 100: do not inline a function that has one caller when it is bigger than that.
+  # Left unlimited, -Oz folds the whole fetch path into one ~90 KB function, which V8
+  # compiles whole on a fresh isolate's first request even though a request runs a small
+  # part of it (docs/edge.md, "First request in a fresh isolate"); costs ~2 KB raw.
+  echo "build-worker: wasm-opt -Oz -ocimfs 100"
+  "$WASM_OPT" -Oz -ocimfs 100 --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
     --enable-mutable-globals --enable-reference-types --enable-multivalue --enable-exception-handling \
     "$TMP/leadgate_worker_bg.wasm" -o "$TMP/opt.wasm"
   mv "$TMP/opt.wasm" "$TMP/leadgate_worker_bg.wasm"

@@ -4,6 +4,7 @@
 //! verifier secret (e.g. `"secret": "TURNSTILE_SECRET_ACME"`), never the value.
 use leadgate_checks::Policy;
 use serde::{Deserialize, Serialize};
+use std::cell::OnceCell;
 use std::collections::BTreeMap;
 
 /// Block honestly, or give bots a fake success so they don't adapt.
@@ -312,12 +313,16 @@ pub const VARS: &[&str] = &[
 /// `GET /v1/config/<site>` body, serialised once. The Worker builds one per isolate and
 /// reuses it while the vars are unchanged (they are fixed for a deployed version), so no
 /// request parses `LEADGATE_SITES` or re-serialises a public config.
+///
+/// A public body is serialised on its first `GET /v1/config/<site>`, not with the rest:
+/// an isolate whose first request is a lead then never runs (nor, in wasm, compiles) the
+/// public config's serialiser before answering it.
 #[derive(Debug, Clone)]
 pub struct EdgeConfig {
     pub settings: EdgeSettings,
     pub sites: Sites,
-    /// Site id → its public config as JSON (never a secret: see [`SiteConfig::public`]).
-    pub public_bodies: BTreeMap<String, String>,
+    /// Site id → its public config as JSON once asked for (see [`EdgeConfig::public_body`]).
+    public_bodies: BTreeMap<String, OnceCell<String>>,
 }
 
 impl EdgeConfig {
@@ -327,18 +332,25 @@ impl EdgeConfig {
         let sites = Sites::parse(&var("LEADGATE_SITES").unwrap_or_default())?;
         let public_bodies = sites
             .0
-            .iter()
-            .map(|(id, site)| {
-                serde_json::to_string(&site.public())
-                    .map(|body| (id.clone(), body))
-                    .map_err(|e| format!("LEADGATE_SITES: {id}: {e}"))
-            })
-            .collect::<Result<_, _>>()?;
+            .keys()
+            .map(|id| (id.clone(), OnceCell::new()))
+            .collect();
         Ok(EdgeConfig {
             settings,
             sites,
             public_bodies,
         })
+    }
+
+    /// The site's public config as JSON (never a secret: see [`SiteConfig::public`]),
+    /// serialised on first use; `None` for an unknown site.
+    pub fn public_body(&self, site_id: &str) -> Option<&str> {
+        let (site, body) = self
+            .sites
+            .get(site_id)
+            .zip(self.public_bodies.get(site_id))?;
+        // Serialising strings, numbers, lists and string-keyed maps cannot fail.
+        Some(body.get_or_init(|| serde_json::to_string(&site.public()).unwrap_or_default()))
     }
 }
 
@@ -397,9 +409,18 @@ mod tests {
             config.public_bodies.keys().collect::<Vec<_>>(),
             ["acme", "pow"]
         );
+        assert!(config.public_bodies.values().all(|b| b.get().is_none()));
         let acme = serde_json::to_string(&config.sites.get("acme").unwrap().public()).unwrap();
-        assert_eq!(config.public_bodies["acme"], acme);
-        assert!(!config.public_bodies["acme"].contains("TURNSTILE_SECRET_ACME"));
+        assert_eq!(config.public_body("acme"), Some(acme.as_str()));
+        assert!(!config
+            .public_body("acme")
+            .unwrap()
+            .contains("TURNSTILE_SECRET_ACME"));
+        // Serialised once, then the same body is served.
+        let first = config.public_body("acme").unwrap().as_ptr();
+        assert_eq!(config.public_body("acme").unwrap().as_ptr(), first);
+        assert!(config.public_bodies["pow"].get().is_none());
+        assert_eq!(config.public_body("nope"), None);
         assert_eq!(config.settings.rate_per_site, 600);
         assert!(EdgeConfig::from_vars(|_| Some("[]".to_owned())).is_err());
     }

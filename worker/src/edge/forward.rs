@@ -5,7 +5,8 @@ use super::secret;
 use crate::config::EdgeSettings;
 use crate::limits::{classify, Delivery};
 use leadgate_protocol::envelope::{sign_envelope, HEADER_IDEMPOTENCY_KEY};
-use worker::{console_error, Env, Headers, Method, Request, RequestInit};
+use std::time::Duration;
+use worker::{console_error, Delay, Env, Headers, Method, Request, RequestInit};
 
 /// Signs `body` now and posts it once; the outcome as a [`Delivery`].
 pub async fn deliver(env: &Env, settings: &EdgeSettings, lead_id: &str, body: &str) -> Delivery {
@@ -32,6 +33,10 @@ pub async fn deliver(env: &Env, settings: &EdgeSettings, lead_id: &str, body: &s
 
 /// Runs after the reply (inside `ctx.wait_until`): deliver now or hand to the outbox.
 pub async fn forward_or_enqueue(env: Env, settings: EdgeSettings, lead_id: String, body: String) {
+    // Start on a later turn of the event loop. `wait_until` polls this future at once, so
+    // the signing, the outbound request and (in a fresh isolate) the compilation of all
+    // that code would otherwise run before the visitor's reply leaves the Worker.
+    Delay::from(Duration::ZERO).await;
     let path = match deliver(&env, &settings, &lead_id, &body).await {
         Delivery::Delivered => return,
         Delivery::Retry => "/enqueue",

@@ -7,6 +7,7 @@ use crate::error::ApiError;
 use crate::lane::{decide, fold_bot, Reply};
 use crate::limits::Hit;
 use crate::submission::{self, BodyKind, MAX_BODY_BYTES};
+use futures_util::future::join;
 use leadgate_checks::{assess, Lane, ReasonCode};
 use leadgate_protocol::{lead_id, mint_booking_token, BookingClaims, EdgeVerdict, IntakeEnvelope};
 use worker::{Context, Request, Response};
@@ -36,7 +37,18 @@ pub async fn submit(edge: &Edge, req: &mut Request, ctx: &Context) -> Result<Res
         |e: ApiError| -> Result<Response, ApiError> { json(e.status, e.body(), &cors_headers) };
 
     let ip = header(req, "CF-Connecting-IP").unwrap_or_else(|| "unknown".to_owned());
-    match rate_limit(edge, &site.id, &ip).await {
+    let mut lead = sub.lead;
+    lead.ip = (ip != "unknown").then(|| ip.clone());
+    lead.user_agent = header(req, "User-Agent").map(|ua| ua.chars().take(512).collect());
+    // The checks are pure, so they run while the Limiter's answer is on its way (its
+    // request is sent when `join` first polls it); a limited lead's assessment is dropped.
+    // Nothing that leaves the Worker (bot verification, forwarding) starts before the
+    // limiter has allowed the lead.
+    let (limited, assessment) = join(rate_limit(edge, &site.id, &ip), async {
+        assess(&lead, &site.policy)
+    })
+    .await;
+    match limited {
         Ok(None) => {}
         Ok(Some(scope)) => {
             let mut e = ApiError::rate_limited(scope);
@@ -46,11 +58,6 @@ pub async fn submit(edge: &Edge, req: &mut Request, ctx: &Context) -> Result<Res
         // A limiter outage must not turn leads away.
         Err(e) => worker::console_error!("rate limiter unavailable: {e}"),
     }
-
-    let mut lead = sub.lead;
-    lead.ip = (ip != "unknown").then(|| ip.clone());
-    lead.user_agent = header(req, "User-Agent").map(|ua| ua.chars().take(512).collect());
-    let assessment = assess(&lead, &site.policy);
     let fingerprint = match serde_json::to_value(&assessment.fingerprint) {
         Ok(serde_json::Value::String(s)) => s,
         Ok(other) => other.to_string(),

@@ -281,10 +281,9 @@ fn challenge(edge: &Edge, req: &Request) -> Result<Response, ApiError> {
 fn config(edge: &Edge, site_id: &str) -> Result<Response, ApiError> {
     let body = edge
         .config
-        .public_bodies
-        .get(site_id)
+        .public_body(site_id)
         .ok_or_else(ApiError::unknown_site)?
-        .clone();
+        .to_owned();
     let extra = [
         ("Access-Control-Allow-Origin", "*".to_owned()),
         ("Cache-Control", "public, max-age=60".to_owned()),
