@@ -33,6 +33,9 @@ if [[ "$WANT" != "$HAVE" ]]; then
 fi
 
 echo "build-worker: cargo build (wasm32-unknown-unknown, wasm-release)"
+# Panic locations carry source paths: keep this machine's out of the upload.
+sysroot="$(rustc --print sysroot)"
+export RUSTFLAGS="${RUSTFLAGS:-} --remap-path-prefix=$PWD=leadgate --remap-path-prefix=${CARGO_HOME:-$HOME/.cargo}=cargo --remap-path-prefix=$sysroot=rust"
 cargo build --quiet --target wasm32-unknown-unknown --profile wasm-release -p leadgate-worker
 WASM="$CARGO_TARGET_DIR/wasm32-unknown-unknown/wasm-release/leadgate_worker.wasm"
 
