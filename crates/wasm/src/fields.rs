@@ -72,7 +72,8 @@ fn lenient_bool(src: &impl Source, key: &str) -> Result<Option<bool>, FieldError
     }
 }
 
-/// Reads a [`LeadInput`]; absent fields are `None`, as in its serde reading.
+/// Reads a [`LeadInput`]; absent fields are `None`, as in its serde reading. The struct
+/// literal names every field, so the compiler keeps this reading complete.
 pub fn lead(src: &impl Source) -> Result<LeadInput, FieldError> {
     if !src.is_object() {
         return Err(FieldError("a lead must be a JSON object".into()));
@@ -95,46 +96,6 @@ pub fn lead(src: &impl Source) -> Result<LeadInput, FieldError> {
         default_region: opt_string(src, "default_region")?,
     })
 }
-
-/// The keys [`lead`] reads: every field of `LeadInput` (a test keeps them equal).
-pub const LEAD_KEYS: &[&str] = &[
-    "email",
-    "phone",
-    "first_name",
-    "last_name",
-    "street",
-    "city",
-    "state",
-    "zip",
-    "country",
-    "ip",
-    "user_agent",
-    "consent",
-    "consent_text",
-    "trustedform_cert_url",
-    "default_region",
-];
-
-/// The keys [`policy`] reads: every field of `Policy` (a test keeps them equal).
-pub const POLICY_KEYS: &[&str] = &[
-    "version",
-    "block",
-    "review",
-    "advise",
-    "allow_domains",
-    "deny_domains",
-    "deny_phones",
-    "business_email_only",
-    "default_region",
-    "allowed_regions",
-    "require_email",
-    "require_phone",
-    "require_name",
-    "require_consent",
-    "check_address",
-    "address_min_confidence",
-    "fast_track_min_score",
-];
 
 fn set_string(src: &impl Source, key: &str, to: &mut String) -> Result<(), FieldError> {
     match src.get(key) {

@@ -27,6 +27,28 @@ impl Source for Value {
     }
 }
 
+/// The keys `fields::policy` sets, one by one (it starts from `Policy::default()`, so the
+/// compiler cannot check it reads them all): must be every field of `Policy`.
+const POLICY_KEYS: &[&str] = &[
+    "version",
+    "block",
+    "review",
+    "advise",
+    "allow_domains",
+    "deny_domains",
+    "deny_phones",
+    "business_email_only",
+    "default_region",
+    "allowed_regions",
+    "require_email",
+    "require_phone",
+    "require_name",
+    "require_consent",
+    "check_address",
+    "address_min_confidence",
+    "fast_track_min_score",
+];
+
 fn keys_of(v: Value) -> Vec<String> {
     let mut keys: Vec<String> = v.as_object().unwrap().keys().cloned().collect();
     keys.sort();
@@ -40,14 +62,11 @@ fn sorted(keys: &[&str]) -> Vec<String> {
 }
 
 #[test]
-fn the_glue_reads_every_field_of_lead_input_and_policy() {
-    assert_eq!(
-        keys_of(serde_json::to_value(LeadInput::default()).unwrap()),
-        sorted(fields::LEAD_KEYS)
-    );
+fn the_glue_reads_every_field_of_policy() {
+    // (`fields::lead` builds `LeadInput` with a struct literal: the compiler checks it.)
     assert_eq!(
         keys_of(serde_json::to_value(Policy::default()).unwrap()),
-        sorted(fields::POLICY_KEYS)
+        sorted(POLICY_KEYS)
     );
 }
 
