@@ -3,6 +3,11 @@
 //! list the Worker searches in place: about 30% smaller than the text, 14% smaller
 //! gzipped. Also checks that the browser's subset (`data/disposable_common.txt`) lists
 //! nothing the full list does not: the page blocks its hits, so it must be exact.
+//!
+//! And writes `$OUT_DIR/data/<file>` for the small data files: the entries without the
+//! `#` provenance header (which stays in `data/` and in the `*_TEXT` constants that
+//! tests read), pair tables sorted by key for an in-place binary search (`SortedPairs`
+//! in `src/lists.rs`). The page and the Worker then ship entries only.
 use std::collections::HashSet;
 use std::path::PathBuf;
 
@@ -30,6 +35,72 @@ fn main() {
     }
     let out = PathBuf::from(std::env::var_os("OUT_DIR").expect("OUT_DIR"));
     std::fs::write(out.join("disposable_fc.bin"), front_code(&keys)).expect("write list");
+    write_data(&out.join("data"));
+}
+
+/// Lists of one entry per line, already sorted (the crate's tests check that).
+const LISTS: [&str; 7] = [
+    "tlds.txt",
+    "free_email_domains.txt",
+    "role_local_parts.txt",
+    "popular_domains.txt",
+    "disposable_common.txt",
+    "nanp_area_codes.txt",
+    "zip_prefixes.txt",
+];
+/// "KEY VALUE" tables, written as "KEY|VALUE" sorted by key (a key may hold spaces).
+const PAIRS: [&str; 4] = [
+    "usps_suffixes.txt",
+    "usps_units.txt",
+    "usps_directionals.txt",
+    "tld_typos.txt",
+];
+/// "CODE NAME" states, written as "CODE|CODE" and "NAME|CODE".
+const STATES: &str = "us_states.txt";
+
+fn write_data(dir: &std::path::Path) {
+    std::fs::create_dir_all(dir).expect("create data dir");
+    let read = |name: &str| {
+        println!("cargo:rerun-if-changed=data/{name}");
+        std::fs::read_to_string(format!("data/{name}")).expect("read data file")
+    };
+    let write = |name: &str, lines: Vec<String>| {
+        let mut body = lines.join("\n");
+        body.push('\n');
+        std::fs::write(dir.join(name), body).expect("write data file");
+    };
+    for name in LISTS {
+        write(name, entries(&read(name)).map(str::to_owned).collect());
+    }
+    let sorted_pairs = |pairs: Vec<(String, String)>, name: &str| {
+        let mut pairs = pairs;
+        pairs.sort();
+        for w in pairs.windows(2) {
+            assert!(w[0].0 != w[1].0, "{name}: {} listed twice", w[0].0);
+        }
+        pairs.into_iter().map(|(k, v)| format!("{k}|{v}")).collect()
+    };
+    for name in PAIRS {
+        let text = read(name);
+        let pairs = entries(&text)
+            .map(|l| {
+                let (k, v) = l.split_once(' ').expect("KEY VALUE line");
+                (k.to_owned(), v.to_owned())
+            })
+            .collect();
+        write(name, sorted_pairs(pairs, name));
+    }
+    let text = read(STATES);
+    let pairs = entries(&text)
+        .flat_map(|l| {
+            let (code, name) = l.split_once(' ').expect("CODE NAME line");
+            [
+                (code.to_owned(), code.to_owned()),
+                (name.to_owned(), code.to_owned()),
+            ]
+        })
+        .collect();
+    write(STATES, sorted_pairs(pairs, STATES));
 }
 
 /// Entries per front-coded bucket (must equal `FrontCoded`'s reading of the blob; the

@@ -81,27 +81,7 @@ impl SortedList {
 
     /// Binary search over the text itself.
     fn search(&self, key: &str) -> bool {
-        let body = self.body.as_bytes();
-        let key = key.as_bytes();
-        let (mut lo, mut hi) = (0usize, body.len());
-        // Invariant: every line starting in [lo, hi) is a candidate; lo is a line start.
-        while lo < hi {
-            let mid = lo + (hi - lo) / 2;
-            let mut start = mid;
-            while start > lo && body[start - 1] != b'\n' {
-                start -= 1;
-            }
-            let end = body[start..]
-                .iter()
-                .position(|&b| b == b'\n')
-                .map_or(body.len(), |p| start + p);
-            match body[start..end].cmp(key) {
-                std::cmp::Ordering::Equal => return true,
-                std::cmp::Ordering::Less => lo = end + 1,
-                std::cmp::Ordering::Greater => hi = start,
-            }
-        }
-        false
+        find_line(self.body, key.as_bytes(), |line| line).is_some()
     }
 
     /// Every entry, in order.
@@ -119,6 +99,67 @@ impl SortedList {
         self.iter().next().is_none()
     }
 }
+
+/// The line of `body` (sorted `\n`-terminated lines) whose key equals `key`, by
+/// binary search over the text itself; `key_of` cuts a line down to its key.
+fn find_line(body: &'static str, key: &[u8], key_of: fn(&[u8]) -> &[u8]) -> Option<&'static str> {
+    let bytes = body.as_bytes();
+    let (mut lo, mut hi) = (0usize, bytes.len());
+    // Invariant: every line starting in [lo, hi) is a candidate; lo is a line start.
+    while lo < hi {
+        let mid = lo + (hi - lo) / 2;
+        let mut start = mid;
+        while start > lo && bytes[start - 1] != b'\n' {
+            start -= 1;
+        }
+        let end = bytes[start..]
+            .iter()
+            .position(|&b| b == b'\n')
+            .map_or(bytes.len(), |p| start + p);
+        match key_of(&bytes[start..end]).cmp(key) {
+            core::cmp::Ordering::Equal => return body.get(start..end),
+            core::cmp::Ordering::Less => lo = end + 1,
+            core::cmp::Ordering::Greater => hi = start,
+        }
+    }
+    None
+}
+
+/// A `KEY|VALUE` table sorted by key, written by `build.rs` from a data file's
+/// `KEY VALUE` lines, searched in place: nothing is built on first use, in any tier.
+#[derive(Debug)]
+pub struct SortedPairs {
+    body: &'static str,
+}
+
+impl SortedPairs {
+    /// Wraps a table written by `build.rs`.
+    pub const fn new(body: &'static str) -> SortedPairs {
+        SortedPairs { body }
+    }
+
+    /// The value for `key`, if listed.
+    pub fn get(&self, key: &str) -> Option<&'static str> {
+        let line = find_line(self.body, key.as_bytes(), |line| {
+            let bar = line.iter().position(|&b| b == b'|').unwrap_or(line.len());
+            &line[..bar]
+        })?;
+        line.split_once('|').map(|(_, value)| value)
+    }
+
+    /// Every `(key, value)`, in key order.
+    pub fn iter(&self) -> impl Iterator<Item = (&'static str, &'static str)> {
+        self.body.lines().filter_map(|l| l.split_once('|'))
+    }
+}
+
+/// A data file's entries as `build.rs` wrote them: no `#` header, sorted.
+macro_rules! data_body {
+    ($file:literal) => {
+        include_str!(concat!(env!("OUT_DIR"), "/data/", $file))
+    };
+}
+pub(crate) use data_body;
 
 /// A sorted list front-coded by `build.rs` (`front_code`): a `u32` LE bucket count, a
 /// `u32` LE offset per bucket into the bucket data, then the buckets. A bucket's first
@@ -267,16 +308,16 @@ pub const DISPOSABLE_COMMON_TEXT: &str = include_str!("../data/disposable_common
 /// `build.rs` checks entry by entry. A hit is as certain as the full list's, so the page
 /// blocks it at once; a miss means only "not one of the common ones", and the edge, which
 /// checks the whole list, decides. See docs/checks.md, "The browser's lists".
-pub static DISPOSABLE_COMMON: SortedList = SortedList::new(DISPOSABLE_COMMON_TEXT);
+pub static DISPOSABLE_COMMON: SortedList = SortedList::new(data_body!("disposable_common.txt"));
 
 /// Top-level domains in the IANA root zone (ASCII form).
-pub static TLDS: SortedList = SortedList::indexed(TLDS_TEXT);
+pub static TLDS: SortedList = SortedList::indexed(data_body!("tlds.txt"));
 /// Free (consumer) mail providers.
-pub static FREE: SortedList = SortedList::indexed(FREE_TEXT);
+pub static FREE: SortedList = SortedList::indexed(data_body!("free_email_domains.txt"));
 /// Role local parts.
-pub static ROLES: SortedList = SortedList::indexed(ROLES_TEXT);
+pub static ROLES: SortedList = SortedList::indexed(data_body!("role_local_parts.txt"));
 /// Popular mail domains.
-pub static POPULAR: SortedList = SortedList::indexed(POPULAR_TEXT);
+pub static POPULAR: SortedList = SortedList::indexed(data_body!("popular_domains.txt"));
 
 #[cfg(test)]
 mod tests {

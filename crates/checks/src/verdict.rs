@@ -58,7 +58,16 @@ pub fn verdict_from_reasons(reasons: &[ReasonCode], policy: &Policy) -> Verdict 
         .iter()
         .map(|&code| (policy.action(code), code))
         .collect();
-    ranked.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+    // Worst action first, then table order. A lead has a handful of reasons: an
+    // insertion sort does, and keeps the general sort's code out of the page's wasm.
+    let key = |(action, code): &(Action, ReasonCode)| (core::cmp::Reverse(*action), *code);
+    for i in 1..ranked.len() {
+        let mut j = i;
+        while j > 0 && key(&ranked[j - 1]) > key(&ranked[j]) {
+            ranked.swap(j - 1, j);
+            j -= 1;
+        }
+    }
     ranked.dedup_by_key(|(_, code)| *code);
 
     let mut score: u8 = 100;
@@ -114,6 +123,35 @@ impl Verdict {
 mod tests {
     use super::*;
     use ReasonCode::*;
+
+    #[test]
+    fn order_equals_a_stable_sort_by_action_then_table_order() {
+        // Seeded xorshift: reason sets of every size, with repeats, in any order.
+        let mut seed = 0x9e37_79b9_7f4a_7c15_u64;
+        let mut next = move || {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            seed
+        };
+        let policy = Policy::default();
+        for _ in 0..5_000 {
+            let n = (next() % 12) as usize;
+            let reasons: Vec<ReasonCode> = (0..n)
+                .map(|_| ReasonCode::ALL[(next() % ReasonCode::ALL.len() as u64) as usize])
+                .collect();
+            let mut want: Vec<(Action, ReasonCode)> =
+                reasons.iter().map(|&c| (policy.action(c), c)).collect();
+            want.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+            want.dedup_by_key(|(_, code)| *code);
+            let want: Vec<ReasonCode> = want.into_iter().map(|(_, c)| c).collect();
+            assert_eq!(
+                verdict_from_reasons(&reasons, &policy).reasons,
+                want,
+                "{reasons:?}"
+            );
+        }
+    }
 
     #[test]
     fn no_reasons_is_fast_track_with_full_score() {

@@ -1,41 +1,39 @@
 //! The USPS tables (Publication 28 appendices and ZIP prefixes) as bundled data.
 //!
-//! Each table is indexed once, on first use, into a hash map (a few hundred entries:
-//! microseconds, also in wasm), so a look-up costs one hash instead of a scan.
-use std::collections::HashMap;
-use std::sync::OnceLock;
+//! `build.rs` writes each table sorted by key (`SortedPairs`), so a look-up is a binary
+//! search over the text in place: nothing is indexed on first use, in any tier.
+use crate::lists::{data_body, SortedPairs};
 
-const SUFFIXES: &str = include_str!("../../data/usps_suffixes.txt");
-const UNITS: &str = include_str!("../../data/usps_units.txt");
-const DIRECTIONALS: &str = include_str!("../../data/usps_directionals.txt");
-const STATES: &str = include_str!("../../data/us_states.txt");
-const ZIP_PREFIXES: &str = include_str!("../../data/zip_prefixes.txt");
+/// Raw text of the street suffix table (provenance in its header).
+pub const SUFFIXES: &str = include_str!("../../data/usps_suffixes.txt");
+/// Raw text of the secondary unit table.
+pub const UNITS: &str = include_str!("../../data/usps_units.txt");
+/// Raw text of the directional table.
+pub const DIRECTIONALS: &str = include_str!("../../data/usps_directionals.txt");
+/// Raw text of the state and possession table.
+pub const STATES: &str = include_str!("../../data/us_states.txt");
+/// Raw text of the 3-digit ZIP prefix table.
+pub const ZIP_PREFIXES: &str = include_str!("../../data/zip_prefixes.txt");
 
+static SUFFIX_INDEX: SortedPairs = SortedPairs::new(data_body!("usps_suffixes.txt"));
+static UNIT_INDEX: SortedPairs = SortedPairs::new(data_body!("usps_units.txt"));
+static DIRECTIONAL_INDEX: SortedPairs = SortedPairs::new(data_body!("usps_directionals.txt"));
+/// Both "CODE|CODE" and "NAME|CODE" for every state and possession.
+static STATE_INDEX: SortedPairs = SortedPairs::new(data_body!("us_states.txt"));
+/// "FIRST-LAST CODE" lines (3-digit prefixes, inclusive), header stripped.
+const ZIP_RANGES: &str = data_body!("zip_prefixes.txt");
+
+/// The data file's own `KEY VALUE` lines (tests compare the tables with them).
+#[cfg(test)]
 fn pairs(text: &'static str) -> impl Iterator<Item = (&'static str, &'static str)> {
     text.lines()
         .filter(|l| !l.starts_with('#'))
         .filter_map(|l| l.split_once(' '))
 }
 
-type Index = HashMap<&'static str, &'static str>;
-
-fn index(text: &'static str) -> Index {
-    pairs(text).collect()
-}
-
-fn lookup(table: &'static OnceLock<Index>, text: &'static str, key: &str) -> Option<&'static str> {
-    table.get_or_init(|| index(text)).get(key).copied()
-}
-
-static SUFFIX_INDEX: OnceLock<Index> = OnceLock::new();
-static UNIT_INDEX: OnceLock<Index> = OnceLock::new();
-static DIRECTIONAL_INDEX: OnceLock<Index> = OnceLock::new();
-static STATE_INDEX: OnceLock<Index> = OnceLock::new();
-static ZIP_INDEX: OnceLock<Vec<Vec<&'static str>>> = OnceLock::new();
-
 /// Standard street suffix for an upper-case word (`AVENUE` -> `AVE`).
 pub fn suffix(word: &str) -> Option<&'static str> {
-    lookup(&SUFFIX_INDEX, SUFFIXES, word)
+    SUFFIX_INDEX.get(word)
 }
 
 /// Standard secondary unit designator (`SUITE` -> `STE`); `#` stays `#`.
@@ -43,24 +41,17 @@ pub fn unit(word: &str) -> Option<&'static str> {
     if word == "#" {
         return Some("#");
     }
-    lookup(&UNIT_INDEX, UNITS, word)
+    UNIT_INDEX.get(word)
 }
 
 /// Standard directional (`NORTH` -> `N`).
 pub fn directional(word: &str) -> Option<&'static str> {
-    lookup(&DIRECTIONAL_INDEX, DIRECTIONALS, word)
+    DIRECTIONAL_INDEX.get(word)
 }
 
 /// Two-letter code for a state or possession given by code or name (upper-case in).
 pub fn state_code(input: &str) -> Option<&'static str> {
-    STATE_INDEX
-        .get_or_init(|| {
-            pairs(STATES)
-                .flat_map(|(code, name)| [(code, code), (name, code)])
-                .collect()
-        })
-        .get(input)
-        .copied()
+    STATE_INDEX.get(input)
 }
 
 /// True when a 3-digit ZIP prefix is assigned to `state` (two-letter code).
@@ -68,24 +59,15 @@ pub fn zip_prefix_matches(prefix: u16, state: &str) -> bool {
     zip_prefix_states(prefix).any(|s| s == state)
 }
 
-/// Every state a 3-digit ZIP prefix serves (empty when unassigned).
+/// Every state a 3-digit ZIP prefix serves (empty when unassigned): a scan of a few
+/// hundred short lines, once per address.
 pub fn zip_prefix_states(prefix: u16) -> impl Iterator<Item = &'static str> {
-    let table = ZIP_INDEX.get_or_init(|| {
-        let mut t = vec![Vec::new(); 1000];
-        for (range, state) in pairs(ZIP_PREFIXES) {
-            let Some((lo, hi)) = range.split_once('-') else {
-                continue;
-            };
-            let (Ok(lo), Ok(hi)) = (lo.parse::<usize>(), hi.parse::<usize>()) else {
-                continue;
-            };
-            for slot in t.iter_mut().take(hi.min(999) + 1).skip(lo) {
-                slot.push(state);
-            }
-        }
-        t
-    });
-    table.get(prefix as usize).into_iter().flatten().copied()
+    ZIP_RANGES.lines().filter_map(move |line| {
+        let (range, state) = line.split_once(' ')?;
+        let (lo, hi) = range.split_once('-')?;
+        let (lo, hi) = (lo.parse::<u16>().ok()?, hi.parse::<u16>().ok()?);
+        (lo..=hi).contains(&prefix).then_some(state)
+    })
 }
 
 #[cfg(test)]
@@ -113,6 +95,29 @@ mod tests {
         }
         for (_, state) in pairs(ZIP_PREFIXES) {
             assert!(state_code(state).is_some(), "{state}");
+        }
+    }
+
+    #[test]
+    fn sorted_tables_hold_every_line_of_the_data_files() {
+        for (text, table) in [
+            (SUFFIXES, &SUFFIX_INDEX),
+            (UNITS, &UNIT_INDEX),
+            (DIRECTIONALS, &DIRECTIONAL_INDEX),
+        ] {
+            assert_eq!(table.iter().count(), pairs(text).count());
+            for (key, value) in pairs(text) {
+                assert_eq!(table.get(key), Some(value), "{key}");
+            }
+        }
+        for (code, name) in pairs(STATES) {
+            assert_eq!(state_code(code), Some(code));
+            assert_eq!(state_code(name), Some(code), "{name}");
+        }
+        assert_eq!(STATE_INDEX.iter().count(), 2 * pairs(STATES).count());
+        for absent in ["", "A", "ZZZZ", "NEW", "NEW YORKS", "|", "AVENUE|AVE"] {
+            assert_eq!(SUFFIX_INDEX.get(absent), None, "{absent:?}");
+            assert_eq!(STATE_INDEX.get(absent), None, "{absent:?}");
         }
     }
 

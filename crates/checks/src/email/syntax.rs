@@ -62,7 +62,7 @@ pub fn local_part_ok(local: &str) -> bool {
         && local.len() <= 64
         && !local.starts_with('.')
         && !local.ends_with('.')
-        && !local.contains("..")
+        && !local.as_bytes().windows(2).any(|w| w == b"..")
         && local.bytes().all(|b| b == b'.' || is_atext(b))
 }
 

@@ -15,37 +15,22 @@
 //!
 //! Failing all that, a domain whose TLD is not real but is a known typo gets the fixed
 //! TLD (`acme.con` -> `acme.com`).
-use crate::lists::{FREE, POPULAR, TLDS};
-use std::collections::HashMap;
-use std::sync::OnceLock;
+use crate::lists::{data_body, SortedPairs, FREE, POPULAR, TLDS};
 
-const TLD_TYPOS_TEXT: &str = include_str!("../../data/tld_typos.txt");
-
-static TLD_TYPOS: OnceLock<HashMap<&'static str, &'static str>> = OnceLock::new();
-/// Popular domains split into (first label, rest), computed once.
-static POPULAR_SPLIT: OnceLock<Vec<(&'static str, &'static str, &'static str)>> = OnceLock::new();
+/// Raw text of the TLD typo table (provenance in its header).
+pub const TLD_TYPOS_TEXT: &str = include_str!("../../data/tld_typos.txt");
+static TLD_TYPOS: SortedPairs = SortedPairs::new(data_body!("tld_typos.txt"));
 
 /// The corrected suffix for a mistyped one, from the bundled TLD typo table.
 pub fn fix_tld(suffix: &str) -> Option<&'static str> {
-    TLD_TYPOS
-        .get_or_init(|| {
-            TLD_TYPOS_TEXT
-                .lines()
-                .filter(|l| !l.starts_with('#'))
-                .filter_map(|l| l.split_once(' '))
-                .collect()
-        })
-        .get(suffix)
-        .copied()
+    TLD_TYPOS.get(suffix)
 }
 
-fn popular_split() -> &'static [(&'static str, &'static str, &'static str)] {
-    POPULAR_SPLIT.get_or_init(|| {
-        POPULAR
-            .iter()
-            .filter_map(|p| p.split_once('.').map(|(b, s)| (p, b, s)))
-            .collect()
-    })
+/// Popular domains split into (domain, first label, rest): a few dozen, split as read.
+fn popular_split() -> impl Iterator<Item = (&'static str, &'static str, &'static str)> {
+    POPULAR
+        .iter()
+        .filter_map(|p| p.split_once('.').map(|(b, s)| (p, b, s)))
 }
 
 /// QWERTY position of a key (row, x with row stagger), for adjacency.
@@ -123,7 +108,7 @@ pub fn suggest_domain(domain: &str) -> Option<String> {
     let Some((base, suffix)) = domain.split_once('.') else {
         // "jane@gmail": the popular domain with that first label (the .com one
         // when there are several).
-        let hits = || popular_split().iter().filter(|(_, pb, _)| *pb == domain);
+        let hits = || popular_split().filter(|(_, pb, _)| *pb == domain);
         return hits()
             .find(|(_, _, ps)| *ps == "com")
             .or_else(|| hits().next())
@@ -133,7 +118,7 @@ pub fn suggest_domain(domain: &str) -> Option<String> {
     let suffix_real = TLDS.contains(last);
     let fixed = fix_tld(suffix);
     let mut best: Option<(usize, &str)> = None;
-    for &(popular, pb, ps) in popular_split() {
+    for (popular, pb, ps) in popular_split() {
         let suffix_ok = ps == suffix
             || fixed == Some(ps)
             || (!suffix_real && keyboard_distance(suffix.as_bytes(), ps.as_bytes()) <= 1);

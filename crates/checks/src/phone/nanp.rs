@@ -4,11 +4,11 @@
 //! The assigned area codes come from `data/nanp_area_codes.txt`, generated from
 //! libphonenumber's metadata by `examples/gen_area_codes.rs`.
 
-use crate::lists::SortedList;
+use crate::lists::{data_body, SortedList};
 
 /// Raw text of the assigned-area-code table.
 pub const AREA_CODES_TEXT: &str = include_str!("../../data/nanp_area_codes.txt");
-static AREA_CODES: SortedList = SortedList::new(AREA_CODES_TEXT);
+static AREA_CODES: SortedList = SortedList::new(data_body!("nanp_area_codes.txt"));
 
 /// What the NANP rules say about a 10-digit national number.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -32,9 +32,9 @@ pub fn area_code_region(npa: &[u8; 3]) -> Option<&'static str> {
         let mid = (lo + hi) / 2;
         let line = &bytes[mid * WIDTH..mid * WIDTH + 3];
         match line.cmp(&npa[..]) {
-            std::cmp::Ordering::Equal => return lines.get(mid * WIDTH + 4..mid * WIDTH + 6),
-            std::cmp::Ordering::Less => lo = mid + 1,
-            std::cmp::Ordering::Greater => hi = mid,
+            core::cmp::Ordering::Equal => return lines.get(mid * WIDTH + 4..mid * WIDTH + 6),
+            core::cmp::Ordering::Less => lo = mid + 1,
+            core::cmp::Ordering::Greater => hi = mid,
         }
     }
     None
