@@ -5,6 +5,7 @@
 //! dedup on any one of them; the `id` hashes the three together. A fingerprint
 //! serialises as its hex `id` string.
 use crate::text::hex;
+use alloc::string::String;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use sha2::{Digest, Sha256};
 
@@ -93,8 +94,8 @@ impl<'de> Deserialize<'de> for Fingerprint {
     }
 }
 
-impl std::fmt::Display for Fingerprint {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+impl core::fmt::Display for Fingerprint {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
         f.write_str(&self.id)
     }
 }

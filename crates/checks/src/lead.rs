@@ -8,6 +8,7 @@ use crate::phone::{check_phone, PhoneDetails};
 use crate::text::non_empty;
 use crate::verdict::{verdict_from_reasons, verdict_with};
 use crate::{Policy, ReasonCode, Verdict};
+use alloc::{string::String, vec::Vec};
 use serde::{Deserialize, Deserializer, Serialize};
 
 /// A lead as a form, a CSV row or a JSON line gives it. Every field is optional.

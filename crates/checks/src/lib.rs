@@ -3,7 +3,8 @@
 //! same everywhere.
 //!
 //! No I/O, no async, no clocks, no randomness: every function here is a pure
-//! function of its input, and the crate builds for `wasm32-unknown-unknown`.
+//! function of its input, and the crate builds for `wasm32-unknown-unknown`. Without
+//! its default `std` feature it is `no_std` + `alloc`, as the page's wasm builds it.
 //!
 //! * [`check_email`], [`check_phone`], [`check_address`], [`check_name`],
 //!   [`check_consent`]: one check each, returning its outcome as data
@@ -41,6 +42,10 @@
 //! assert_eq!(a.verdict.lane, Lane::Block);
 //! assert_eq!(a.verdict.primary(), Some(ReasonCode::INT05));
 //! ```
+#![cfg_attr(not(any(feature = "std", test)), no_std)]
+
+extern crate alloc;
+
 pub mod address;
 pub mod consent;
 pub mod email;

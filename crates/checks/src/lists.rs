@@ -5,8 +5,9 @@
 //! per line, sorted by bytes. Small lists are hashed once, on first use. The big
 //! disposable list is hashed natively but binary-searched in place in wasm, where it
 //! then costs nothing at start-up (a fresh isolate) and nothing in memory.
-use std::collections::HashSet;
-use std::sync::OnceLock;
+use alloc::{string::String, vec::Vec};
+#[cfg(feature = "std")]
+use std::{collections::HashSet, sync::OnceLock};
 
 /// The text after the leading `#` lines (const, so evaluated at compile time).
 const fn strip_header(text: &'static str) -> &'static str {
@@ -23,7 +24,7 @@ const fn strip_header(text: &'static str) -> &'static str {
     } else {
         start
     });
-    match std::str::from_utf8(body) {
+    match core::str::from_utf8(body) {
         Ok(body) => body,
         Err(_) => "",
     }
@@ -34,6 +35,7 @@ const fn strip_header(text: &'static str) -> &'static str {
 pub struct SortedList {
     body: &'static str,
     /// Hash index, built on first look-up, for lists marked `indexed` (native only).
+    #[cfg(feature = "std")]
     #[cfg_attr(target_arch = "wasm32", allow(dead_code))]
     index: Option<OnceLock<HashSet<&'static str>>>,
 }
@@ -43,6 +45,7 @@ impl SortedList {
     pub const fn indexed(text: &'static str) -> SortedList {
         SortedList {
             body: strip_header(text),
+            #[cfg(feature = "std")]
             index: Some(OnceLock::new()),
         }
     }
@@ -51,6 +54,7 @@ impl SortedList {
     pub const fn new(text: &'static str) -> SortedList {
         SortedList {
             body: strip_header(text),
+            #[cfg(feature = "std")]
             index: None,
         }
     }
@@ -72,7 +76,7 @@ impl SortedList {
     /// isolate or page then builds nothing before its first answer (1,443 TLDs take 11
     /// comparisons), and the hash table's code stays out of the download.
     pub fn contains(&self, key: &str) -> bool {
-        #[cfg(not(target_arch = "wasm32"))]
+        #[cfg(all(feature = "std", not(target_arch = "wasm32")))]
         if let Some(index) = &self.index {
             return index.get_or_init(|| self.iter().collect()).contains(key);
         }
@@ -251,12 +255,12 @@ impl FrontCoded {
         }
         let mut found = false;
         Self::walk(self.bucket(lo - 1), |entry| match entry.cmp(key) {
-            std::cmp::Ordering::Less => true,
-            std::cmp::Ordering::Equal => {
+            core::cmp::Ordering::Less => true,
+            core::cmp::Ordering::Equal => {
                 found = true;
                 false
             }
-            std::cmp::Ordering::Greater => false,
+            core::cmp::Ordering::Greater => false,
         });
         found
     }

@@ -6,6 +6,7 @@
 //! to give a name.
 use crate::text::{inspect, mixed_script, non_empty};
 use crate::ReasonCode;
+use alloc::{string::String, vec::Vec};
 use serde::{Deserialize, Serialize};
 
 /// Longest name field looked at.

@@ -5,6 +5,7 @@
 //! [`inspect`] about its field, so a zero-width space, a bidi override or a 1 MB
 //! field becomes that field's reason code instead of a surprise deeper down, and no
 //! check ever does work proportional to a huge input.
+use alloc::string::String;
 
 /// Upper bound, in bytes, on any single field a check will look at. Longer fields are
 /// rejected outright without being scanned further.

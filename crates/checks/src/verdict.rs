@@ -6,6 +6,7 @@
 //! [`Verdict::with_extra`]; the lane, order and score come out the same as if every
 //! reason had been found at once.
 use crate::{Action, Policy, ReasonCode};
+use alloc::vec::Vec;
 use serde::{Deserialize, Serialize};
 
 /// Where a lead goes.

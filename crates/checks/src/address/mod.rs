@@ -4,6 +4,8 @@
 //! Everything here is offline and small enough for the edge: it says whether an
 //! address is well-formed and self-consistent, not whether it exists (that is a
 //! provider's job in the backend).
+use alloc::{format, string::String, string::ToString, vec::Vec};
+
 pub mod street;
 pub mod tables;
 

@@ -6,6 +6,7 @@
 //! `10 Avenue A` -> `10 AVENUE A`), following Pub 28's rule that a name is never
 //! abbreviated away.
 use super::tables::{directional, suffix, unit};
+use alloc::{format, string::String, string::ToString, vec::Vec};
 
 /// A normalised street line and what was recognised in it.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]

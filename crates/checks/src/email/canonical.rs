@@ -5,6 +5,7 @@
 //! disposable addresses are `base-keyword`; Apple's me.com and mac.com are icloud.com
 //! aliases; almost every provider delivers `user+tag` to `user`. The canonical form is
 //! never shown to the person and never used to send mail.
+use alloc::string::String;
 
 /// How one provider folds local parts.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -4,6 +4,8 @@
 //! Order follows cost: hygiene and size cap first (no work on a 1 MB field), then
 //! syntax, then list look-ups (binary searches over bundled data), then the typo
 //! suggestion. MX presence (SYN08) needs DNS and so lives outside this pure crate.
+use alloc::{format, string::String, vec::Vec};
+
 pub mod canonical;
 pub mod syntax;
 pub mod typo;
@@ -43,7 +45,7 @@ pub struct EmailDetails {
     /// This build could not judge the address: an internationalised domain in the
     /// browser build, which has no IDN tables. No reason is given for it here; the edge
     /// judges it. Always false in a build with the `idn` feature.
-    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    #[serde(default, skip_serializing_if = "core::ops::Not::not")]
     pub unchecked: bool,
     /// Local part names a role (sales@, info@, ...).
     pub role: bool,

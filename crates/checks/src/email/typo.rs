@@ -16,6 +16,7 @@
 //! Failing all that, a domain whose TLD is not real but is a known typo gets the fixed
 //! TLD (`acme.con` -> `acme.com`).
 use crate::lists::{data_body, SortedPairs, FREE, POPULAR, TLDS};
+use alloc::{format, string::String, string::ToString};
 
 /// Raw text of the TLD typo table (provenance in its header).
 pub const TLD_TYPOS_TEXT: &str = include_str!("../../data/tld_typos.txt");

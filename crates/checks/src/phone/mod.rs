@@ -10,6 +10,8 @@
 //! leadgate-phone (the default, in every tier: tables generated from the
 //! libphonenumber metadata, no regex engine) and, with the `native-phone` feature, the
 //! `phonenumber` crate itself. crates/phone's differential test proves they agree.
+use alloc::{format, string::String, string::ToString};
+
 pub mod nanp;
 
 use crate::text::inspect;
@@ -95,8 +97,8 @@ fn parse_valid(digits: &str, international: bool, region: &str) -> Engine {
 
 #[cfg(feature = "native-phone")]
 fn parse_valid(digits: &str, international: bool, region: &str) -> Engine {
+    use core::str::FromStr;
     use phonenumber::Type as T;
-    use std::str::FromStr;
     let parsed = if international {
         phonenumber::parse(None, format!("+{digits}"))
     } else {
@@ -149,7 +151,7 @@ pub struct PhoneDetails {
     /// This build could not judge the number: it belongs to a region outside a
     /// regions-subset build (the `phone-nanp` page build). No reason is given for it
     /// here; the edge judges it. Always false with every region built.
-    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    #[serde(default, skip_serializing_if = "core::ops::Not::not")]
     pub unchecked: bool,
 }
 
