@@ -6,6 +6,7 @@
 //! [`Source`] is that object: a `JsValue` in the browser, a `serde_json::Value` in the
 //! native tests, which check field by field that this reading and serde's reading of the
 //! same JSON give the same `LeadInput` and `Policy`.
+use alloc::{string::String, vec::Vec};
 use leadgate_checks::lead::parse_bool_lenient;
 use leadgate_checks::{LeadInput, Policy, ReasonCode};
 
@@ -49,7 +50,7 @@ pub trait Source {
 pub struct FieldError(pub String);
 
 fn wrong(key: &str, want: &str, got: &Val) -> FieldError {
-    FieldError(format!("`{key}` must be {want}, not {}", got.kind()))
+    FieldError(["`", key, "` must be ", want, ", not ", got.kind()].concat())
 }
 
 fn opt_string(src: &impl Source, key: &str) -> Result<Option<String>, FieldError> {
@@ -119,7 +120,11 @@ fn set_u8(src: &impl Source, key: &str, to: &mut u8) -> Result<(), FieldError> {
     match src.get(key) {
         Val::Missing => {}
         Val::Num(n) if n.fract() == 0.0 && (0.0..=255.0).contains(&n) => *to = n as u8,
-        Val::Num(_) => return Err(FieldError(format!("`{key}` must be a whole number 0-255"))),
+        Val::Num(_) => {
+            return Err(FieldError(
+                ["`", key, "` must be a whole number 0-255"].concat(),
+            ))
+        }
         other => return Err(wrong(key, "a number", &other)),
     }
     Ok(())
@@ -130,7 +135,7 @@ fn strings(src: &impl Source, key: &str) -> Result<Option<Vec<String>>, FieldErr
         Val::Missing => Ok(None),
         Val::List(items) => items
             .into_iter()
-            .map(|s| s.ok_or_else(|| FieldError(format!("`{key}` must list strings only"))))
+            .map(|s| s.ok_or_else(|| FieldError(["`", key, "` must list strings only"].concat())))
             .collect::<Result<Vec<_>, _>>()
             .map(Some),
         other => Err(wrong(key, "an array of strings", &other)),
@@ -149,8 +154,9 @@ fn set_codes(src: &impl Source, key: &str, to: &mut Vec<ReasonCode>) -> Result<(
         *to = list
             .iter()
             .map(|c| {
-                ReasonCode::from_code(c)
-                    .ok_or_else(|| FieldError(format!("`{key}` lists `{c}`, not a reason code")))
+                ReasonCode::from_code(c).ok_or_else(|| {
+                    FieldError(["`", key, "` lists `", c, "`, not a reason code"].concat())
+                })
             })
             .collect::<Result<_, _>>()?;
     }

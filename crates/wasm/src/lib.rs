@@ -20,8 +20,12 @@
 //! assert!(json.starts_with(r#"{"lane":"#));
 //! ```
 
+extern crate alloc;
+
 pub mod fields;
 pub mod out;
+
+use alloc::string::String;
 
 use fields::{FieldError, Source, Val};
 use leadgate_checks::{check_lead, verdict_from_reasons, Policy};
@@ -36,12 +40,19 @@ pub enum GlueError {
     BadPolicy(String),
 }
 
-impl std::fmt::Display for GlueError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+impl GlueError {
+    /// What JavaScript is told (built without `core::fmt`, which the page does not ship).
+    pub fn message(&self) -> String {
         match self {
-            GlueError::BadLead(e) => write!(f, "lead is not valid: {e}"),
-            GlueError::BadPolicy(e) => write!(f, "policy is not valid: {e}"),
+            GlueError::BadLead(e) => ["lead is not valid: ", e].concat(),
+            GlueError::BadPolicy(e) => ["policy is not valid: ", e].concat(),
         }
+    }
+}
+
+impl core::fmt::Display for GlueError {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.write_str(&self.message())
     }
 }
 
@@ -95,7 +106,7 @@ impl Source for Js {
 }
 
 fn parse_json(text: &str, what: &str) -> Result<JsValue, JsError> {
-    js_sys::JSON::parse(text).map_err(|_| JsError::new(&format!("{what} is not valid JSON")))
+    js_sys::JSON::parse(text).map_err(|_| JsError::new(&[what, " is not valid JSON"].concat()))
 }
 
 /// `assess(leadJson, policyJson) -> assessmentJson` for JavaScript (`""` means the
@@ -108,7 +119,7 @@ pub fn assess(lead_json: &str, policy_json: &str) -> Result<String, JsError> {
     } else {
         Some(Js(parse_json(policy_json, "policy")?))
     };
-    assess_source(&lead, policy.as_ref()).map_err(|e| JsError::new(&e.to_string()))
+    assess_source(&lead, policy.as_ref()).map_err(|e| JsError::new(&e.message()))
 }
 
 /// `powSolve(challenge, difficulty, start, maxSteps) -> nonce | undefined`: tries nonces
@@ -129,7 +140,7 @@ pub fn pow_solve(challenge: &str, difficulty: u32, start: f64, max_steps: u32) -
 /// The crate version, so the snippet can log which checks build it runs.
 #[wasm_bindgen(js_name = version)]
 pub fn version() -> String {
-    env!("CARGO_PKG_VERSION").to_owned()
+    String::from(env!("CARGO_PKG_VERSION"))
 }
 
 #[cfg(test)]

@@ -7,8 +7,10 @@
 //!           "suggestion":null,"disposable":false,"role":false,"free":false},
 //!  "phone":{"present":false,"valid":false,"e164":null,"type":"unknown","region":null}}
 //! ```
+//!
+//! Written by hand, without `core::fmt`: the page's wasm then links no formatting code.
+use alloc::string::String;
 use leadgate_checks::{Lane, LeadReport, PhoneType, Verdict};
-use std::fmt::Write;
 
 /// Writes `s` as a JSON string literal.
 fn string(out: &mut String, s: &str) {
@@ -20,8 +22,13 @@ fn string(out: &mut String, s: &str) {
             '\n' => out.push_str("\\n"),
             '\r' => out.push_str("\\r"),
             '\t' => out.push_str("\\t"),
+            '\u{8}' => out.push_str("\\b"),
+            '\u{c}' => out.push_str("\\f"),
             c if (c as u32) < 0x20 => {
-                let _ = write!(out, "\\u{:04x}", c as u32);
+                const HEX: &[u8; 16] = b"0123456789abcdef";
+                out.push_str("\\u00");
+                out.push(char::from(HEX[(c as usize) >> 4]));
+                out.push(char::from(HEX[(c as usize) & 0xf]));
             }
             c => out.push(c),
         }
@@ -41,7 +48,13 @@ fn boolean(out: &mut String, b: bool) {
 }
 
 fn number(out: &mut String, n: u8) {
-    let _ = write!(out, "{n}");
+    if n >= 100 {
+        out.push(char::from(b'0' + n / 100));
+    }
+    if n >= 10 {
+        out.push(char::from(b'0' + n / 10 % 10));
+    }
+    out.push(char::from(b'0' + n % 10));
 }
 
 /// `"key":` (with the comma before every key but an object's first).
@@ -147,4 +160,29 @@ pub fn assessment(verdict: &Verdict, report: &LeadReport, policy_version: &str) 
     out.push('}');
     out.push('}');
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn numbers_are_written_as_serde_writes_them() {
+        for n in 0..=u8::MAX {
+            let mut out = String::new();
+            number(&mut out, n);
+            assert_eq!(out, serde_json::to_string(&n).unwrap());
+        }
+    }
+
+    #[test]
+    fn strings_are_escaped_as_serde_escapes_them() {
+        let mut all: String = (0u32..0x80).filter_map(char::from_u32).collect();
+        all.push_str("é\u{2028}\u{FEFF}😀\"\\");
+        for text in [all.as_str(), "", "\u{0}", "a\u{1f}b", "jane@example.com"] {
+            let mut out = String::new();
+            string(&mut out, text);
+            assert_eq!(out, serde_json::to_string(text).unwrap(), "{text:?}");
+        }
+    }
 }
