@@ -5,7 +5,10 @@
 //! each code's [`ReasonCode::default_action`]; the email allowlist beats the bundled
 //! disposable list and the deny list.
 use crate::{Action, ReasonCode};
-use alloc::{string::String, string::ToString, vec::Vec};
+use alloc::{
+    string::{String, ToString},
+    vec::Vec,
+};
 use serde::{Deserialize, Serialize};
 
 /// What blocks, what reviews, lists, and defaults. Versioned: every verdict names

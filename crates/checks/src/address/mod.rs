@@ -4,7 +4,10 @@
 //! Everything here is offline and small enough for the edge: it says whether an
 //! address is well-formed and self-consistent, not whether it exists (that is a
 //! provider's job in the backend).
-use alloc::{format, string::String, string::ToString, vec::Vec};
+use alloc::{
+    string::{String, ToString},
+    vec::Vec,
+};
 
 pub mod street;
 pub mod tables;
@@ -62,7 +65,7 @@ pub fn normalize_zip(input: &str) -> Option<String> {
     let dashes = input.matches('-').count();
     match digits.len() {
         5 if dashes == 0 => Some(digits),
-        9 if dashes <= 1 => Some(format!("{}-{}", &digits[..5], &digits[5..])),
+        9 if dashes <= 1 => Some([&digits[..5], "-", &digits[5..]].concat()),
         _ => None,
     }
 }

@@ -6,7 +6,10 @@
 //! `10 Avenue A` -> `10 AVENUE A`), following Pub 28's rule that a name is never
 //! abbreviated away.
 use super::tables::{directional, suffix, unit};
-use alloc::{format, string::String, string::ToString, vec::Vec};
+use alloc::{
+    string::{String, ToString},
+    vec::Vec,
+};
 
 /// A normalised street line and what was recognised in it.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -60,7 +63,7 @@ pub fn normalize_street(input: &str) -> Street {
                 .next()
                 .is_some_and(|c| c.is_ascii_alphanumeric())
             {
-                s.line = format!("PO BOX {rest}");
+                s.line = ["PO BOX ", rest].concat();
                 s.has_number = rest.chars().any(|c| c.is_ascii_digit());
                 s.has_suffix = true;
                 s.has_name = true;

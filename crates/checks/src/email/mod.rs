@@ -4,7 +4,7 @@
 //! Order follows cost: hygiene and size cap first (no work on a 1 MB field), then
 //! syntax, then list look-ups (binary searches over bundled data), then the typo
 //! suggestion. MX presence (SYN08) needs DNS and so lives outside this pure crate.
-use alloc::{format, string::String, vec::Vec};
+use alloc::{string::String, vec::Vec};
 
 pub mod canonical;
 pub mod syntax;
@@ -120,7 +120,7 @@ pub fn check_email(input: Option<&str>, policy: &Policy) -> EmailDetails {
                 if let Some((local, domain)) = raw.rsplit_once('@') {
                     let domain = domain.to_ascii_lowercase();
                     if let Some(fixed) = suggest_domain(&domain) {
-                        out.suggestion = Some(format!("{local}@{fixed}"));
+                        out.suggestion = Some([local, "@", fixed.as_str()].concat());
                         out.reasons.push(ReasonCode::SYN03);
                     }
                 }
@@ -134,9 +134,9 @@ pub fn check_email(input: Option<&str>, policy: &Policy) -> EmailDetails {
     let address = if policy.allow_domains.is_empty() && policy.deny_domains.is_empty() {
         String::new()
     } else {
-        format!("{}@{}", parsed.local, domain)
+        [parsed.local.as_str(), "@", domain].concat()
     };
-    out.normalized = Some(format!("{}@{}", parsed.local, parsed.display_domain));
+    out.normalized = Some([parsed.local.as_str(), "@", parsed.display_domain.as_str()].concat());
     out.canonical = Some(canonical(&parsed.local, domain));
     out.role = is_role(&parsed.local);
     out.free = FREE.contains(domain);
@@ -144,7 +144,7 @@ pub fn check_email(input: Option<&str>, policy: &Policy) -> EmailDetails {
     if !allowed {
         out.disposable = is_disposable(domain);
         if let Some(fixed) = suggest_domain(domain) {
-            out.suggestion = Some(format!("{}@{}", parsed.local, fixed));
+            out.suggestion = Some([parsed.local.as_str(), "@", fixed.as_str()].concat());
         }
     }
     out.domain = Some(parsed.ascii_domain);

@@ -13,7 +13,10 @@ use crate::lists::TLDS;
 #[cfg(feature = "idn")]
 use crate::text::latin_lookalike;
 use crate::text::mixed_script;
-use alloc::{format, string::String, string::ToString};
+use alloc::{
+    format,
+    string::{String, ToString},
+};
 use email_address::{EmailAddress, Options};
 
 /// Why an address failed syntax.

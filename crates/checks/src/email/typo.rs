@@ -16,7 +16,7 @@
 //! Failing all that, a domain whose TLD is not real but is a known typo gets the fixed
 //! TLD (`acme.con` -> `acme.com`).
 use crate::lists::{data_body, SortedPairs, FREE, POPULAR, TLDS};
-use alloc::{format, string::String, string::ToString};
+use alloc::string::{String, ToString};
 
 /// Raw text of the TLD typo table (provenance in its header).
 pub const TLD_TYPOS_TEXT: &str = include_str!("../../data/tld_typos.txt");
@@ -149,7 +149,7 @@ pub fn suggest_domain(domain: &str) -> Option<String> {
         return Some(popular.to_string());
     }
     match fixed {
-        Some(fixed) if !suffix_real => Some(format!("{base}.{fixed}")),
+        Some(fixed) if !suffix_real => Some([base, ".", fixed].concat()),
         _ => None,
     }
 }
