@@ -32,7 +32,7 @@ stage() {
 # Pure crates must never gain I/O: no async runtime, HTTP, database or JS bindings in their tree.
 purity() {
   local bad=0 krate deps
-  for krate in leadgate-checks leadgate-protocol leadgate-phone; do
+  for krate in leadgate-checks leadgate-protocol leadgate-phone leadgate-pow; do
     deps=$(cargo tree -p "$krate" -e normal --prefix none --format '{p}' | awk '{print $1}' | sort -u)
     if printf '%s\n' "$deps" | grep -E -x 'tokio|reqwest|hyper|sqlx|mio|wasm-bindgen|js-sys|web-sys|worker|axum|async-std|getrandom'; then
       echo "$krate depends on an I/O crate (above)" >&2; bad=1
@@ -60,8 +60,8 @@ if want rust; then
   stage "checks as the US/CA page build has them" cargo test --quiet -p leadgate-checks --lib \
     --no-default-features --features compact-lists,phone-nanp
   stage "wasm32 build of the pure crates" cargo build --quiet --target wasm32-unknown-unknown \
-    -p leadgate-checks -p leadgate-protocol --no-default-features
-  stage "purity of checks, protocol and phone" purity
+    -p leadgate-checks -p leadgate-protocol -p leadgate-pow --no-default-features
+  stage "purity of checks, protocol, phone and pow" purity
 fi
 if want edge && [ -x scripts/test-edge.sh ]; then stage "edge (Worker in workerd)" scripts/test-edge.sh; fi
 if want pg && [ -x scripts/test-backend-pg.sh ]; then stage "backend on PostgreSQL" scripts/test-backend-pg.sh; fi
