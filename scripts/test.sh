@@ -3,9 +3,10 @@
 #
 # Installs what it needs when missing (wasm32 target, wasm-bindgen-cli, npm packages,
 # Chromium from Debian's packages, PostgreSQL when none answers on 127.0.0.1:5432), then runs:
-# rustfmt, clippy, every Rust test, the wasm32 build of the pure crates, the purity check,
-# the Worker in workerd, the backend against PostgreSQL, the snippet in headless Chromium, and
-# the end-to-end tests across every tier (Chromium -> workerd -> backend -> sandbox -> postback).
+# rustfmt, clippy, every Rust test, the wasm32 build of the pure crates, the purity check, the
+# proof-of-work module's no_std build, the Worker in workerd, the backend against PostgreSQL,
+# the snippet in headless Chromium, and the end-to-end tests across every tier
+# (Chromium -> workerd -> backend -> sandbox -> postback).
 #
 #   ./scripts/test.sh              everything
 #   ./scripts/test.sh rust         only the Rust stages (fmt, clippy, tests, wasm32, purity)
@@ -41,6 +42,16 @@ purity() {
   return $bad
 }
 
+# The proof-of-work module is no_std: built alone, as scripts/build-wasm.sh builds it, its tree
+# must not turn on wasm-bindgen's `std` (another member asking for it would bring std back).
+pow_module_without_std() {
+  local tree
+  tree=$(cargo tree -p leadgate-pow-wasm --target wasm32-unknown-unknown -e features --prefix none) || return 1
+  if printf '%s\n' "$tree" | grep -F 'wasm-bindgen feature "std"'; then
+    echo "leadgate-pow-wasm's build has wasm-bindgen's std (above)" >&2; return 1
+  fi
+}
+
 ensure_wasm_target
 if want edge || want browser || want e2e; then ensure_wasm_bindgen; ensure_node_modules; fi
 if want browser || want e2e; then ensure_chromium; fi
@@ -62,6 +73,7 @@ if want rust; then
   stage "wasm32 build of the pure crates" cargo build --quiet --target wasm32-unknown-unknown \
     -p leadgate-checks -p leadgate-protocol -p leadgate-pow --no-default-features
   stage "purity of checks, protocol, phone and pow" purity
+  stage "the proof-of-work module without std" pow_module_without_std
 fi
 if want edge && [ -x scripts/test-edge.sh ]; then stage "edge (Worker in workerd)" scripts/test-edge.sh; fi
 if want pg && [ -x scripts/test-backend-pg.sh ]; then stage "backend on PostgreSQL" scripts/test-backend-pg.sh; fi
