@@ -24,7 +24,7 @@ node --check www/serve.mjs
 mkdir -p "$CARGO_TARGET_DIR/screenshots"
 status=0
 echo "== browser tests against the edge stand-in (headless Chromium)"
-node --test --test-concurrency=1 --test-reporter=spec tests/browser/glue.test.mjs tests/browser/snippet.test.mjs tests/browser/hostile.test.mjs || status=1
+node --test --test-concurrency=1 --test-reporter=spec tests/browser/glue.test.mjs tests/browser/pow.test.mjs tests/browser/snippet.test.mjs tests/browser/hostile.test.mjs || status=1
 
 echo "== browser tests against the real edge Worker (workerd via Miniflare)"
 if ./scripts/build-worker.sh; then
