@@ -8,7 +8,7 @@
  */
 let pow = null;
 
-// ~5-10 ms of hashing between progress reports on a laptop (4-5 million nonces a second in
+// ~7-10 ms of hashing between progress reports on a laptop (3-5 million nonces a second in
 // V8), a few times that on a slow phone.
 const SLICE = 32768;
 
