@@ -1,8 +1,11 @@
 #!/usr/bin/env bash
 # Builds the browser wasm packages into www/pkg/:
-#   leadgate_wasm.js + leadgate_wasm_bg.wasm            phone engine with every region (any site)
-#   leadgate_wasm_nanp.js + leadgate_wasm_nanp_bg.wasm  United States and Canada only (sites whose
-#                                                       script tag says data-phone-regions="us-ca")
+#   leadgate_wasm.js + leadgate_wasm_bg.wasm            the checks, phone engine with every region
+#   leadgate_wasm_nanp.js + leadgate_wasm_nanp_bg.wasm  the checks, United States and Canada only
+#                                                       (script tag data-phone-regions="us-ca")
+#   leadgate_pow.js + leadgate_pow_bg.wasm              the proof-of-work solver (PoW sites only)
+# One package per cargo command: cargo unifies the features of the packages it builds together,
+# which would give the no_std proof-of-work module wasm-bindgen's std.
 # Incremental: cargo decides whether the crate changed; bindgen + wasm-opt run only when the
 # raw wasm (or this script) differs from the last build, recorded in www/pkg/.stamp-<name>.
 # Run with: ./scripts/build-wasm.sh
@@ -11,7 +14,6 @@ cd "$(dirname "$0")/.."
 
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$PWD/target-browser}"
 OUT=www/pkg
-RAW="$CARGO_TARGET_DIR/wasm32-unknown-unknown/wasm-release/leadgate_wasm.wasm"
 WASM_OPT=node_modules/.bin/wasm-opt
 WANT_BINDGEN=0.2.130
 
@@ -26,13 +28,16 @@ export RUSTFLAGS="${RUSTFLAGS:-} --remap-path-prefix=$PWD=leadgate --remap-path-
 mkdir -p "$OUT"
 rm -f "$OUT/.stamp" # the single-package stamp of earlier builds
 
-# build_variant <out name> <cargo feature>
-build_variant() {
-  local name=$1 feature=$2
-  CARGO_PROFILE_WASM_RELEASE_STRIP=false cargo build --quiet --target wasm32-unknown-unknown \
-    --profile wasm-release -p leadgate-wasm --no-default-features --features "$feature"
+# build_package <out name> <cargo profile> <package> [cargo args...]
+build_package() {
+  local name=$1 profile=$2 package=$3
+  shift 3
+  # Unstripped: wasm-bindgen reads its own custom sections (it strips what it does not need).
+  CARGO_PROFILE_WASM_RELEASE_STRIP=false CARGO_PROFILE_WASM_POW_STRIP=false \
+    cargo build --quiet --target wasm32-unknown-unknown --profile "$profile" -p "$package" "$@"
+  local raw="$CARGO_TARGET_DIR/wasm32-unknown-unknown/$profile/${package//-/_}.wasm"
   local stamp
-  stamp="$(cat "$RAW" "$0" | sha256sum | cut -d' ' -f1) bindgen-$have"
+  stamp="$(cat "$raw" "$0" | sha256sum | cut -d' ' -f1) bindgen-$have"
   if [ -f "$OUT/.stamp-$name" ] && [ "$(cat "$OUT/.stamp-$name")" = "$stamp" ] \
      && [ -f "$OUT/$name.js" ] && [ -f "$OUT/${name}_bg.wasm" ]; then
     echo "build-wasm: $name up to date ($OUT)"
@@ -40,7 +45,7 @@ build_variant() {
   fi
   local tmp
   tmp="$(mktemp -d)"
-  wasm-bindgen --target web --no-typescript --out-name "$name" --out-dir "$tmp" "$RAW"
+  wasm-bindgen --target web --no-typescript --out-name "$name" --out-dir "$tmp" "$raw"
   "$WASM_OPT" -Oz \
     --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
     --enable-mutable-globals --enable-reference-types --enable-multivalue \
@@ -53,5 +58,7 @@ build_variant() {
   echo "build-wasm: built $OUT/$name ($(stat -c %s "$OUT/${name}_bg.wasm") bytes wasm, $(stat -c %s "$OUT/$name.js") bytes glue)"
 }
 
-build_variant leadgate_wasm all-regions
-build_variant leadgate_wasm_nanp nanp
+build_package leadgate_wasm wasm-release leadgate-wasm --no-default-features --features all-regions
+build_package leadgate_wasm_nanp wasm-release leadgate-wasm --no-default-features --features nanp
+# Its own profile (opt-level 3, Cargo.toml): hashing speed is what a person waits for.
+build_package leadgate_pow wasm-pow leadgate-pow-wasm

@@ -12,7 +12,7 @@ STAMP="$OUT/.inputs.sha256"
 
 inputs_hash() {
   {
-    find worker/src worker/js crates/checks crates/protocol crates/phone -type f \( -name '*.rs' -o -name '*.toml' -o -name '*.mjs' -o -name '*.txt' -o -name '*.json' -o -name '*.csv' \) 2>/dev/null | sort | xargs sha256sum
+    find worker/src worker/js crates/checks crates/protocol crates/pow crates/phone -type f \( -name '*.rs' -o -name '*.toml' -o -name '*.mjs' -o -name '*.txt' -o -name '*.json' -o -name '*.csv' \) 2>/dev/null | sort | xargs sha256sum
     sha256sum worker/Cargo.toml Cargo.toml Cargo.lock scripts/build-worker.sh
     echo "NO_WASM_OPT=${NO_WASM_OPT:-}"
   } | sha256sum | cut -d' ' -f1

@@ -3,9 +3,10 @@
 #
 # Installs what it needs when missing (wasm32 target, wasm-bindgen-cli, npm packages,
 # Chromium from Debian's packages, PostgreSQL when none answers on 127.0.0.1:5432), then runs:
-# rustfmt, clippy, every Rust test, the wasm32 build of the pure crates, the purity check,
-# the Worker in workerd, the backend against PostgreSQL, the snippet in headless Chromium, and
-# the end-to-end tests across every tier (Chromium -> workerd -> backend -> sandbox -> postback).
+# rustfmt, clippy, every Rust test, the wasm32 build of the pure crates, the purity check, the
+# proof-of-work module's no_std build, the Worker in workerd, the backend against PostgreSQL,
+# the snippet in headless Chromium, and the end-to-end tests across every tier
+# (Chromium -> workerd -> backend -> sandbox -> postback).
 #
 #   ./scripts/test.sh              everything
 #   ./scripts/test.sh rust         only the Rust stages (fmt, clippy, tests, wasm32, purity)
@@ -32,13 +33,23 @@ stage() {
 # Pure crates must never gain I/O: no async runtime, HTTP, database or JS bindings in their tree.
 purity() {
   local bad=0 krate deps
-  for krate in leadgate-checks leadgate-protocol leadgate-phone; do
+  for krate in leadgate-checks leadgate-protocol leadgate-phone leadgate-pow; do
     deps=$(cargo tree -p "$krate" -e normal --prefix none --format '{p}' | awk '{print $1}' | sort -u)
     if printf '%s\n' "$deps" | grep -E -x 'tokio|reqwest|hyper|sqlx|mio|wasm-bindgen|js-sys|web-sys|worker|axum|async-std|getrandom'; then
       echo "$krate depends on an I/O crate (above)" >&2; bad=1
     fi
   done
   return $bad
+}
+
+# The proof-of-work module is no_std: built alone, as scripts/build-wasm.sh builds it, its tree
+# must not turn on wasm-bindgen's `std` (another member asking for it would bring std back).
+pow_module_without_std() {
+  local tree
+  tree=$(cargo tree -p leadgate-pow-wasm --target wasm32-unknown-unknown -e features --prefix none) || return 1
+  if printf '%s\n' "$tree" | grep -F 'wasm-bindgen feature "std"'; then
+    echo "leadgate-pow-wasm's build has wasm-bindgen's std (above)" >&2; return 1
+  fi
 }
 
 ensure_wasm_target
@@ -60,8 +71,9 @@ if want rust; then
   stage "checks as the US/CA page build has them" cargo test --quiet -p leadgate-checks --lib \
     --no-default-features --features compact-lists,phone-nanp
   stage "wasm32 build of the pure crates" cargo build --quiet --target wasm32-unknown-unknown \
-    -p leadgate-checks -p leadgate-protocol --no-default-features
-  stage "purity of checks, protocol and phone" purity
+    -p leadgate-checks -p leadgate-protocol -p leadgate-pow --no-default-features
+  stage "purity of checks, protocol, phone and pow" purity
+  stage "the proof-of-work module without std" pow_module_without_std
 fi
 if want edge && [ -x scripts/test-edge.sh ]; then stage "edge (Worker in workerd)" scripts/test-edge.sh; fi
 if want pg && [ -x scripts/test-backend-pg.sh ]; then stage "backend on PostgreSQL" scripts/test-backend-pg.sh; fi

@@ -691,7 +691,7 @@
       let worker;
       const fallback = () => { if (worker) worker.terminate(); solvePowHere(challenge, difficulty, onProgress).then(resolve, reject); };
       try {
-        worker = new Worker(`${BASE}leadgate-pow.js?wasm=${WASM_NAME}`, { type: 'module' }); // same origin only
+        worker = new Worker(`${BASE}leadgate-pow.js`, { type: 'module' }); // same origin only
       } catch (_) {
         fallback();
         return;
@@ -708,17 +708,32 @@
 
   /** Cross-origin snippet (no same-origin worker): solve on this thread in short slices. */
   async function solvePowHere(challenge, difficulty, onProgress) {
-    const wasm = await wasmReady;
-    if (!wasm) throw new Error('wasm unavailable');
-    const slice = 4096;
+    const pow = await loadPow();
+    const slice = 16384; // a few ms of hashing, so typing stays smooth
     const expected = 2 ** difficulty;
     for (let start = 0; start < Number.MAX_SAFE_INTEGER; start += slice) {
-      const n = wasm.powSolve(challenge, difficulty, start, slice);
+      const n = pow.powSolve(challenge, difficulty, start, slice);
       if (n !== undefined) return n;
       onProgress(1 - Math.exp(-(start + slice) / expected));
       await sleep(0);
     }
     throw new Error('no nonce');
+  }
+
+  /**
+   * The proof-of-work module (pkg/leadgate_pow*, not part of the checks build), loaded the
+   * first time this thread has to solve: pages that never solve here never download it.
+   */
+  let powModule = null;
+  function loadPow() {
+    if (!powModule) {
+      powModule = import(`${BASE}pkg/leadgate_pow.js`).then(async (mod) => {
+        await mod.default({ module_or_path: `${BASE}pkg/leadgate_pow_bg.wasm` });
+        return mod;
+      });
+      powModule.catch(() => { powModule = null; }); // the next challenge tries again
+    }
+    return powModule;
   }
 
   /** Cloudflare Turnstile, explicit render, executed on submit. */

@@ -23,7 +23,10 @@ export async function launchChromium() {
   });
 }
 
-/** Starts edge stand-in + static site + browser. Returns everything plus `close()`. */
+/**
+ * Starts edge stand-in + static site + browser. Returns everything plus `close()`; `served`
+ * lists the paths the site served.
+ */
 export async function startStack(edgeOptions) {
   const edge = await startEdge(edgeOptions);
   const statics = createStaticServer({ root: `${ROOT}www`, edge: edge.url });
@@ -32,8 +35,13 @@ export async function startStack(edgeOptions) {
   // with the strict CSP (a page fulfilled by playwright itself would count as a public page,
   // and Chromium's local-network rules would then refuse its requests to 127.0.0.1).
   const fixtures = new Map();
+  // Every path the site served, in order (the pages', their workers' and their modules'
+  // requests alike), so tests can say what a page downloaded.
+  const served = [];
   const site = createServer((req, res) => {
-    const f = fixtures.get(new URL(req.url, 'http://x').pathname);
+    const path = new URL(req.url, 'http://x').pathname;
+    served.push(path);
+    const f = fixtures.get(path);
     if (!f) return serveStatic(req, res);
     const type = f.type || 'text/html; charset=utf-8';
     res.writeHead(200, { 'content-type': type, 'content-security-policy': f.csp || strictCsp(edge.url) });
@@ -44,7 +52,7 @@ export async function startStack(edgeOptions) {
   const browser = await launchChromium();
   mkdirSync(SHOTS, { recursive: true });
   return {
-    edge, siteUrl, browser, fixtures,
+    edge, siteUrl, browser, fixtures, served,
     async close() {
       await browser.close();
       site.closeAllConnections();

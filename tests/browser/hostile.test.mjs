@@ -12,6 +12,7 @@ const pages = [];
 before(async () => { stack = await startStack(); });
 after(async () => { for (const p of pages) await p.context.close(); await stack.close(); });
 beforeEach(() => {
+  stack.served.length = 0;
   stack.edge.requests.length = 0;
   Object.assign(stack.edge.behaviour, { lane: null, reasons: null, delayMs: 0, fault: null });
 });
@@ -37,6 +38,9 @@ function fixture({ site = 'plain', form = null, extra = '', action = '', timeout
     <script src="/leadgate.js" data-site="${site}" data-endpoint="EDGE_URL" data-timeout-ms="${timeoutMs}"${phoneRegions ? ` data-phone-regions="${phoneRegions}"` : ''} async></script></head>
     <body><main>${form === false ? '' : `<form data-leadgate ${action} action="EDGE_URL/v1/leads" method="post">${fields}</form>`}${extra}</main></body></html>`;
 }
+
+/** What the site served of the proof-of-work (its worker and its wasm module). */
+const powFiles = () => stack.served.filter((path) => /leadgate[-_]pow/.test(path));
 
 async function fillBare(page, email = 'jane.doe@gmail.com') {
   await page.fill('[name="name"]', 'Jane Doe');
@@ -222,6 +226,7 @@ test('Turnstile: explicit render, executed on submit, token and action ride alon
   assert.equal(body.surface, 'quote');
   assert.equal(await page.getAttribute('.leadgate-turnstile', 'data-fake-turnstile'), '1x00000000000000000000AA');
   assert.equal(await page.evaluate(() => window.__tsResets), 1, 'the single-use widget is reset');
+  assert.deepEqual(powFiles(), [], 'a Turnstile page never downloads the proof-of-work');
 });
 
 test('reCAPTCHA v3: execute with the action of this surface', async () => {
@@ -237,6 +242,34 @@ test('reCAPTCHA v3: execute with the action of this surface', async () => {
   await page.click('button[type="submit"]');
   await page.locator('.leadgate-status--done').waitFor();
   assert.equal(JSON.parse(stack.edge.leadPosts()[0].body).bot_token, 'rc-rc-site-key-pricing/quote');
+  assert.deepEqual(powFiles(), [], 'a reCAPTCHA page never downloads the proof-of-work');
+});
+
+test('no bot check: the page downloads the checks build and no proof-of-work', async () => {
+  const { page } = await open({ fixture: fixture() });
+  await waitReady(page);
+  await fillBare(page);
+  await page.click('button[type="submit"]');
+  await page.locator('.leadgate-status--done').waitFor();
+  assert.equal(JSON.parse(stack.edge.leadPosts()[0].body).bot_token, null);
+  assert.ok(stack.served.includes('/pkg/leadgate_wasm_bg.wasm'), stack.served.join(', '));
+  assert.deepEqual(powFiles(), []);
+});
+
+test('proof-of-work where no worker may run: solved on the main thread, the PoW module loaded only then', async () => {
+  // A CSP that refuses workers stands in for a snippet served from another origin.
+  const csp = strictCsp(stack.edge.url).replace("worker-src 'self'", "worker-src 'none'");
+  const { page } = await open({ fixture: fixture({ site: 'demo-pow' }), csp });
+  await waitReady(page);
+  assert.deepEqual(powFiles(), [], 'nothing of the proof-of-work before it is needed');
+  await fillBare(page);
+  await page.click('button[type="submit"]');
+  await page.locator('.leadgate-status--done').waitFor();
+  const body = JSON.parse(stack.edge.leadPosts()[0].body);
+  assert.match(body.bot_token, /^pow:[\w-]+\.[\w-]+:\d+$/);
+  assert.equal(stack.edge.decisions.at(-1).pow, null, 'the edge accepted the proof-of-work');
+  assert.deepEqual(powFiles(), ['/pkg/leadgate_pow.js', '/pkg/leadgate_pow_bg.wasm'], 'the module, not the worker');
+  assert.equal(stack.served.filter((path) => path === '/pkg/leadgate_wasm_bg.wasm').length, 1, 'the checks build once');
 });
 
 test('messages come from the site config (another language) and outcomes reach the dataLayer', async () => {

@@ -1,5 +1,6 @@
 #!/usr/bin/env node
-// Size and speed of the snippet: bytes on the wire (JS + CSS + wasm, raw / gzip / brotli),
+// Size and speed of the snippet: bytes on the wire (JS + CSS + wasm, raw / gzip / brotli; the
+// proof-of-work's worker and module apart, as only PoW sites download them, on first focus),
 // time from script start to ready (config + wasm loaded, forms attached) and from blur to
 // message, in headless Chromium on the demo page against the edge stand-in.
 // Run with: ./scripts/build-wasm.sh && node tests/browser/report.mjs [--runs 5]
@@ -15,10 +16,12 @@ const FILES = [
   ['leadgate.js', 'snippet'],
   ['leadgate.css', 'styles'],
   ['pkg/leadgate_wasm.js', 'wasm-bindgen glue'],
-  ['pkg/leadgate_wasm_bg.wasm', 'checks + PoW (wasm)'],
-  ['leadgate-pow.js', 'PoW worker (PoW sites only)'],
+  ['pkg/leadgate_wasm_bg.wasm', 'checks (wasm)'],
   ['pkg/leadgate_wasm_nanp.js', 'glue, US/CA build (data-phone-regions="us-ca")'],
-  ['pkg/leadgate_wasm_nanp_bg.wasm', 'checks + PoW, US/CA build'],
+  ['pkg/leadgate_wasm_nanp_bg.wasm', 'checks, US/CA build'],
+  ['leadgate-pow.js', 'PoW worker (PoW sites only)'],
+  ['pkg/leadgate_pow.js', 'PoW module glue (PoW sites only)'],
+  ['pkg/leadgate_pow_bg.wasm', 'PoW module (wasm, PoW sites only)'],
 ];
 
 const kb = (n) => `${(n / 1024).toFixed(1)} KB`;
@@ -39,11 +42,15 @@ function sizes() {
   rows.push({ file: 'leadgate.js minified', what: 'reference (esbuild --minify)', raw: min.length,
     gzip: gzipSync(min, { level: 9 }).length,
     brotli: brotliCompressSync(min, { params: { [constants.BROTLI_PARAM_QUALITY]: 11 } }).length });
-  const total = (key, list) => list.reduce((a, r) => a + r[key], 0);
-  const page = rows.slice(0, 4);
-  rows.push({ file: 'total (page load)', what: 'all but the worker', raw: total('raw', page), gzip: total('gzip', page), brotli: total('brotli', page) });
-  const usca = [rows[0], rows[1], rows[5], rows[6]];
-  rows.push({ file: 'total, US/CA page', what: 'the same with the US/CA build', raw: total('raw', usca), gzip: total('gzip', usca), brotli: total('brotli', usca) });
+  const sum = (file, what, names) => {
+    const list = names.map((n) => rows.find((r) => r.file === n));
+    const total = (key) => list.reduce((a, r) => a + r[key], 0);
+    rows.push({ file, what, raw: total('raw'), gzip: total('gzip'), brotli: total('brotli') });
+  };
+  const page = ['leadgate.js', 'leadgate.css', 'pkg/leadgate_wasm.js', 'pkg/leadgate_wasm_bg.wasm'];
+  sum('total (page load)', 'snippet, styles, checks', page);
+  sum('total, US/CA page', 'the same with the US/CA build', [page[0], page[1], 'pkg/leadgate_wasm_nanp.js', 'pkg/leadgate_wasm_nanp_bg.wasm']);
+  sum('PoW, on first focus', 'worker + PoW module (PoW sites only)', ['leadgate-pow.js', 'pkg/leadgate_pow.js', 'pkg/leadgate_pow_bg.wasm']);
   return rows;
 }
 

@@ -10,6 +10,7 @@ const pages = [];
 before(async () => { stack = await startStack(); });
 after(async () => { for (const p of pages) await p.context.close(); await stack.close(); });
 beforeEach(() => {
+  stack.served.length = 0;
   stack.edge.requests.length = 0;
   Object.assign(stack.edge.behaviour, { lane: null, reasons: null, delayMs: 0, fault: null });
 });
@@ -157,6 +158,10 @@ test('Fast-Track reveals a booking link on the edge that works, never the calend
   assert.match(body.bot_token, /^pow:[\w-]+\.[\w-]+:\d+$/, 'the PoW token rides along');
   assert.deepEqual(stack.edge.decisions.at(-1), { lane: 'fast_track', reasons: [], pow: null, kind: 'application/json' },
     'the edge accepted the proof-of-work and the lead');
+  // The worker solved it with the PoW module alone; the checks build was downloaded once.
+  const pow = stack.served.filter((path) => /leadgate[-_]pow/.test(path));
+  assert.deepEqual(pow, ['/leadgate-pow.js', '/pkg/leadgate_pow.js', '/pkg/leadgate_pow_bg.wasm']);
+  assert.equal(stack.served.filter((path) => path === '/pkg/leadgate_wasm_bg.wasm').length, 1, stack.served.join(', '));
   assert.equal(body.site, 'demo-pow');
   assert.equal(body.email, GOOD.email);
   assert.equal(body.consent, true);

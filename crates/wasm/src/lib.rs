@@ -1,7 +1,8 @@
-//! leadgate-wasm: the browser's bindings to Leadgate's checks and proof-of-work solver.
+//! leadgate-wasm: the browser's bindings to Leadgate's checks.
 //!
-//! Glue only (DESIGN.md, "Thin glue"): every rule lives in `leadgate-checks`, the
-//! proof-of-work in `leadgate-protocol`. Values cross the boundary as JSON strings so the
+//! Glue only (DESIGN.md, "Thin glue"): every rule lives in `leadgate-checks`. The
+//! proof-of-work solver is not here but in its own module, `leadgate-pow-wasm`, which only
+//! sites that use it download. Values cross the boundary as JSON strings so the
 //! JavaScript side (`www/leadgate.js`) needs no generated types. The wasm carries no JSON
 //! parser: `JSON.parse` reads the strings and the glue asks the parsed objects for each
 //! field ([`fields`]); the answer is written by [`out`]. That keeps serde's generated
@@ -120,21 +121,6 @@ pub fn assess(lead_json: &str, policy_json: &str) -> Result<String, JsError> {
         Some(Js(parse_json(policy_json, "policy")?))
     };
     assess_source(&lead, policy.as_ref()).map_err(|e| JsError::new(&e.message()))
-}
-
-/// `powSolve(challenge, difficulty, start, maxSteps) -> nonce | undefined`: tries nonces
-/// `start..start + maxSteps` (see `leadgate_protocol::pow::solve`). The Web Worker calls
-/// it in slices so it can report progress. Nonces travel as f64: exact below 2^53, far
-/// beyond any difficulty the edge mints.
-#[wasm_bindgen(js_name = powSolve)]
-pub fn pow_solve(challenge: &str, difficulty: u32, start: f64, max_steps: u32) -> Option<f64> {
-    let start = if start.is_finite() && start > 0.0 {
-        start as u64
-    } else {
-        0
-    };
-    leadgate_protocol::pow::solve(challenge, difficulty, start, u64::from(max_steps))
-        .map(|nonce| nonce as f64)
 }
 
 /// The crate version, so the snippet can log which checks build it runs.
