@@ -7,6 +7,7 @@
 use alloc::{string::String, vec::Vec};
 
 pub mod canonical;
+pub mod rfc5322;
 pub mod syntax;
 pub mod typo;
 
