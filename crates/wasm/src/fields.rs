@@ -119,7 +119,7 @@ fn set_bool(src: &impl Source, key: &str, to: &mut bool) -> Result<(), FieldErro
 fn set_u8(src: &impl Source, key: &str, to: &mut u8) -> Result<(), FieldError> {
     match src.get(key) {
         Val::Missing => {}
-        Val::Num(n) if n.fract() == 0.0 && (0.0..=255.0).contains(&n) => *to = n as u8,
+        Val::Num(n) if (0.0..=255.0).contains(&n) && n == f64::from(n as u8) => *to = n as u8,
         Val::Num(_) => {
             return Err(FieldError(
                 ["`", key, "` must be a whole number 0-255"].concat(),

@@ -21,12 +21,28 @@
 //! assert!(json.starts_with(r#"{"lane":"#));
 //! ```
 
+#![cfg_attr(target_arch = "wasm32", no_std)]
+
 extern crate alloc;
 
 pub mod fields;
 pub mod out;
 
 use alloc::string::String;
+
+// In wasm the crate is no_std: std's panic handler formats its message, which would
+// link `core::fmt`, `char`'s Debug and Unicode tables into every page (several KB
+// brotli). A panic traps instead (the checks never panic on any input: the glue tests
+// and the fuzz targets hold them to that), and the allocator is dlmalloc, as in std.
+#[cfg(target_arch = "wasm32")]
+#[global_allocator]
+static ALLOC: dlmalloc::GlobalDlmalloc = dlmalloc::GlobalDlmalloc;
+
+#[cfg(target_arch = "wasm32")]
+#[panic_handler]
+fn panic(_: &core::panic::PanicInfo<'_>) -> ! {
+    core::arch::wasm32::unreachable()
+}
 
 use fields::{FieldError, Source, Val};
 use leadgate_checks::{check_lead, verdict_from_reasons, Policy};
