@@ -4,7 +4,7 @@
 # Installs what it needs when missing (wasm32 target, wasm-bindgen-cli, npm packages,
 # Chromium from Debian's packages, PostgreSQL when none answers on 127.0.0.1:5432), then runs:
 # rustfmt, clippy, every Rust test, the wasm32 build of the pure crates, the purity check, the
-# proof-of-work module's no_std build, the Worker in workerd, the backend against PostgreSQL,
+# page's no_std wasm modules, the Worker in workerd, the backend against PostgreSQL,
 # the snippet in headless Chromium, and the end-to-end tests across every tier
 # (Chromium -> workerd -> backend -> sandbox -> postback).
 #
@@ -42,14 +42,21 @@ purity() {
   return $bad
 }
 
-# The proof-of-work module is no_std: built alone, as scripts/build-wasm.sh builds it, its tree
-# must not turn on wasm-bindgen's `std` (another member asking for it would bring std back).
-pow_module_without_std() {
-  local tree
-  tree=$(cargo tree -p leadgate-pow-wasm --target wasm32-unknown-unknown -e features --prefix none) || return 1
-  if printf '%s\n' "$tree" | grep -F 'wasm-bindgen feature "std"'; then
-    echo "leadgate-pow-wasm's build has wasm-bindgen's std (above)" >&2; return 1
-  fi
+# The page's wasm modules are no_std (a std build links std's panic handler, which formats
+# its message: core::fmt and Unicode tables on every page). Built alone, as
+# scripts/build-wasm.sh builds them, no crate in their trees may turn on a `std` feature
+# (another member in the same cargo command would bring std back).
+wasm_modules_without_std() {
+  local tree args
+  for args in "-p leadgate-pow-wasm" \
+      "-p leadgate-wasm --no-default-features --features all-regions" \
+      "-p leadgate-wasm --no-default-features --features nanp"; do
+    # shellcheck disable=SC2086 # the arguments are words
+    tree=$(cargo tree $args --target wasm32-unknown-unknown -e normal,features --prefix none) || return 1
+    if printf '%s\n' "$tree" | grep -F 'feature "std"'; then
+      echo "cargo tree $args: the wasm build has std features (above)" >&2; return 1
+    fi
+  done
 }
 
 ensure_wasm_target
@@ -73,7 +80,7 @@ if want rust; then
   stage "wasm32 build of the pure crates" cargo build --quiet --target wasm32-unknown-unknown \
     -p leadgate-checks -p leadgate-protocol -p leadgate-pow --no-default-features
   stage "purity of checks, protocol, phone and pow" purity
-  stage "the proof-of-work module without std" pow_module_without_std
+  stage "the page's wasm modules without std" wasm_modules_without_std
 fi
 if want edge && [ -x scripts/test-edge.sh ]; then stage "edge (Worker in workerd)" scripts/test-edge.sh; fi
 if want pg && [ -x scripts/test-backend-pg.sh ]; then stage "backend on PostgreSQL" scripts/test-backend-pg.sh; fi
