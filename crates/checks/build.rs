@@ -8,8 +8,14 @@
 //! `#` provenance header (which stays in `data/` and in the `*_TEXT` constants that
 //! tests read), pair tables sorted by key for an in-place binary search (`SortedPairs`
 //! in `src/lists.rs`). The page and the Worker then ship entries only.
+//!
+//! And writes `$OUT_DIR/case_tables.rs`, the case-conversion tables of `src/case.rs`
+//! (`build/case_tables.rs`).
 use std::collections::HashSet;
 use std::path::PathBuf;
+
+#[path = "build/case_tables.rs"]
+mod case_tables;
 
 const DISPOSABLE: &str = "data/disposable_domains.txt";
 const COMMON: &str = "data/disposable_common.txt";
@@ -21,6 +27,7 @@ fn entries(text: &str) -> impl Iterator<Item = &str> {
 
 fn main() {
     println!("cargo:rerun-if-changed=build.rs");
+    println!("cargo:rerun-if-changed=build/case_tables.rs");
     println!("cargo:rerun-if-changed={DISPOSABLE}");
     println!("cargo:rerun-if-changed={COMMON}");
     let text = std::fs::read_to_string(DISPOSABLE).expect("read the disposable list");
@@ -36,6 +43,7 @@ fn main() {
     let out = PathBuf::from(std::env::var_os("OUT_DIR").expect("OUT_DIR"));
     std::fs::write(out.join("disposable_fc.bin"), front_code(&keys)).expect("write list");
     write_data(&out.join("data"));
+    std::fs::write(out.join("case_tables.rs"), case_tables::source()).expect("write case tables");
 }
 
 /// Lists of one entry per line, already sorted (the crate's tests check that).

@@ -1,7 +1,11 @@
-//! Criterion benchmarks: each check, and a whole lead with and without the phone parse.
+//! Criterion benchmarks: each check, a whole lead with and without the phone parse, and
+//! `case` beside the standard conversions it replaces.
 //!
 //! Run with `cargo bench -p leadgate-checks --bench checks -- --warm-up-time 1 --measurement-time 3`.
+// The `case` group times the standard conversions as the baseline.
+#![allow(clippy::disallowed_methods)]
 use criterion::{black_box, criterion_group, criterion_main, Criterion};
+use leadgate_checks::case;
 use leadgate_checks::{
     assess, check_address, check_consent, check_email, check_name, check_phone, fingerprint,
     verdict_from_reasons, AddressInput, LeadInput, Policy, ReasonCode,
@@ -138,6 +142,47 @@ fn bench(c: &mut Criterion) {
             )
         })
     });
+
+    // Each input through `case` and through the standard conversion, side by side.
+    let mut g = c.benchmark_group("case");
+    for (label, text) in [
+        ("ascii", "1600 Pennsylvania Avenue NW Suite 200"),
+        ("latin", "Nguyễn Văn An, Straße 12, São Paulo"),
+        ("greek", "ΟΔΟΣ ΣΟΦΟΚΛΕΟΥΣ ΑΘΗΝΑ"),
+    ] {
+        g.bench_function(format!("lower_{label}"), |b| {
+            b.iter(|| case::to_lowercase(black_box(text)))
+        });
+        g.bench_function(format!("lower_{label}_std"), |b| {
+            b.iter(|| black_box(text).to_lowercase())
+        });
+        g.bench_function(format!("upper_{label}"), |b| {
+            b.iter(|| case::to_uppercase(black_box(text)))
+        });
+        g.bench_function(format!("upper_{label}_std"), |b| {
+            b.iter(|| black_box(text).to_uppercase())
+        });
+    }
+    // Char by char, as the name and address checks map letters: 38 letters of Latin,
+    // Greek, Cyrillic and Han, 16 of them capitals.
+    let mixed = "ễăßãΟΔΣΦΚΛΕΥΑΘΗΝабвгдЖЗИЙ中文éèêëçàâäöüÿ";
+    g.bench_function("lower_each_char", |b| {
+        b.iter(|| {
+            black_box(mixed)
+                .chars()
+                .flat_map(case::lower)
+                .collect::<String>()
+        })
+    });
+    g.bench_function("lower_each_char_std", |b| {
+        b.iter(|| {
+            black_box(mixed)
+                .chars()
+                .flat_map(char::to_lowercase)
+                .collect::<String>()
+        })
+    });
+    g.finish();
 
     let mut g = c.benchmark_group("lead");
     let no_phone = Policy {

@@ -4,6 +4,7 @@
 //! dots are fine (`O'Brien`, `Jean-Luc`, `J. R. R.`, `李`, `Nguyễn`); a one-letter name
 //! is fine (initials happen). What fails is what people type when they do not want
 //! to give a name.
+use crate::case;
 use crate::text::{inspect, mixed_script, non_empty};
 use crate::ReasonCode;
 use alloc::{string::String, vec::Vec};
@@ -131,7 +132,7 @@ pub fn is_junk_name(name: &str) -> bool {
     let letters: String = name
         .chars()
         .filter(|c| c.is_alphabetic())
-        .flat_map(char::to_lowercase)
+        .flat_map(case::lower)
         .collect();
     if PLACEHOLDERS.contains(&letters.as_str()) {
         return true;
@@ -190,7 +191,7 @@ pub fn check_name(first: Option<&str>, last: Option<&str>) -> NameDetails {
         .flatten()
         .any(is_junk_name);
     let same = match (&out.first, &out.last) {
-        (Some(f), Some(l)) => f.to_lowercase() == l.to_lowercase(),
+        (Some(f), Some(l)) => case::to_lowercase(f) == case::to_lowercase(l),
         _ => false,
     };
     out.reason = if junk || same {

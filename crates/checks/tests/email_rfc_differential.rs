@@ -160,6 +160,8 @@ fn old_parse(address: &str) -> Result<ParsedEmail, SyntaxError> {
     let display_domain = if domain.is_ascii() {
         ascii_domain.clone()
     } else {
+        // The old pipeline's own conversion (std's), which `case` is held equal to.
+        #[allow(clippy::disallowed_methods)]
         domain.to_lowercase()
     };
     Ok(ParsedEmail {

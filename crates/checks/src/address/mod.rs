@@ -12,6 +12,7 @@ use alloc::{
 pub mod street;
 pub mod tables;
 
+use crate::case;
 use crate::text::{inspect, non_empty};
 use crate::ReasonCode;
 use serde::{Deserialize, Serialize};
@@ -78,7 +79,7 @@ pub fn normalize_state(input: &str) -> Option<&'static str> {
         .join(" ")
         .chars()
         .filter(|c| *c != '.')
-        .flat_map(char::to_uppercase)
+        .flat_map(case::upper)
         .collect();
     tables::state_code(&cleaned)
 }
@@ -99,7 +100,7 @@ pub fn normalize_city(input: &str) -> Option<String> {
     {
         return None;
     }
-    Some(city.to_uppercase())
+    Some(case::to_uppercase(&city))
 }
 
 /// Checks a US address. Never panics; fields longer than 256 bytes or with control

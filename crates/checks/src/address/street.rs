@@ -6,6 +6,7 @@
 //! `10 Avenue A` -> `10 AVENUE A`), following Pub 28's rule that a name is never
 //! abbreviated away.
 use super::tables::{directional, suffix, unit};
+use crate::case;
 use alloc::{
     string::{String, ToString},
     vec::Vec,
@@ -33,7 +34,7 @@ fn words(input: &str) -> Vec<String> {
         let mut w: String = raw
             .chars()
             .filter(|c| c.is_alphanumeric() || matches!(c, '#' | '-' | '/'))
-            .flat_map(char::to_uppercase)
+            .flat_map(case::upper)
             .collect();
         // "#5" -> "#", "5"
         if w.len() > 1 && w.starts_with('#') {

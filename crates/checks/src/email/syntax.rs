@@ -10,6 +10,7 @@
 //! domain label that mixes Latin with Cyrillic or Greek letters (a homoglyph spoof)
 //! is refused.
 use super::rfc5322;
+use crate::case;
 use crate::lists::TLDS;
 #[cfg(feature = "idn")]
 use crate::text::latin_lookalike;
@@ -128,7 +129,7 @@ pub fn to_ascii_domain(domain: &str) -> Result<String, SyntaxError> {
         }
         return Ok(lower);
     }
-    if spoofed(&domain.to_lowercase()) {
+    if spoofed(&case::to_lowercase(domain)) {
         return Err(SyntaxError::MixedScript);
     }
     idna::domain_to_ascii_strict(domain).map_err(|_| SyntaxError::BadDomain)
@@ -147,7 +148,7 @@ pub fn to_ascii_domain(domain: &str) -> Result<String, SyntaxError> {
         }
         return Ok(lower);
     }
-    if domain.to_lowercase().split('.').any(mixed_script) {
+    if case::to_lowercase(domain).split('.').any(mixed_script) {
         return Err(SyntaxError::MixedScript);
     }
     Err(SyntaxError::NotJudgedHere)
@@ -176,7 +177,7 @@ pub fn parse(address: &str) -> Result<ParsedEmail, SyntaxError> {
     let display_domain = if domain.is_ascii() {
         ascii_domain.clone()
     } else {
-        domain.to_lowercase()
+        case::to_lowercase(domain)
     };
     Ok(ParsedEmail {
         local: local.to_string(),
