@@ -15,12 +15,14 @@ cd "$(dirname "$0")/.."
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$PWD/target-browser}"
 OUT=www/pkg
 WASM_OPT=node_modules/.bin/wasm-opt
+ESBUILD=node_modules/.bin/esbuild
 WANT_BINDGEN=0.2.130
 
 command -v wasm-bindgen >/dev/null || { echo "build-wasm: wasm-bindgen CLI $WANT_BINDGEN not found on PATH" >&2; exit 1; }
 have="$(wasm-bindgen --version | awk '{print $2}')"
 [ "$have" = "$WANT_BINDGEN" ] || { echo "build-wasm: wasm-bindgen CLI is $have, need $WANT_BINDGEN" >&2; exit 1; }
 [ -x "$WASM_OPT" ] || { echo "build-wasm: $WASM_OPT missing (run npm ci)" >&2; exit 1; }
+[ -x "$ESBUILD" ] || { echo "build-wasm: $ESBUILD missing (run npm ci)" >&2; exit 1; }
 
 # Panic locations carry source paths: keep this machine's out of what ships to browsers.
 sysroot="$(rustc --print sysroot)"
@@ -51,7 +53,9 @@ build_package() {
     --enable-mutable-globals --enable-reference-types --enable-multivalue \
     --enable-exception-handling \
     -o "$tmp/${name}_bg.opt.wasm" "$tmp/${name}_bg.wasm"
-  cp "$tmp/$name.js" "$OUT/$name.js"
+  # The glue minified (half its brotli size): exports and the wasm's import names are
+  # kept, only local names and whitespace go.
+  "$ESBUILD" "$tmp/$name.js" --minify --format=esm --outfile="$OUT/$name.js" --log-level=warning
   cp "$tmp/${name}_bg.opt.wasm" "$OUT/${name}_bg.wasm"
   rm -rf "$tmp"
   echo "$stamp" > "$OUT/.stamp-$name"
