@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Size and speed report for the compact phone engine (leadgate-phone):
+# Size and speed report for the compact phone engine (leadgate-phone) and the page's
+# checks module (crates/wasm, everything the page runs):
 # builds the wasm harness (all regions, and US/CA only) with the
 # wasm-release profile, runs wasm-bindgen and wasm-opt, minifies the glue, bundles
 # libphonenumber-js (max) + validator.isEmail with esbuild, times both in
@@ -43,6 +44,17 @@ echo "size-report: building wasm (all regions, US/CA only)..." >&2
 build_variant all regions-all
 build_variant usca regions-nanp-us-ca
 
+# The page's checks module as it ships (email, phone, typo, lists, address, name, consent,
+# policy, verdict: scripts/build-wasm.sh), its glue minified like the others.
+echo "size-report: building the page's checks module..." >&2
+./scripts/build-wasm.sh >&2
+for stem in leadgate_wasm leadgate_wasm_nanp; do
+  rm -rf "$OUT/page-$stem" && mkdir -p "$OUT/page-$stem"
+  cp "www/pkg/${stem}_bg.wasm" "$OUT/page-$stem/"
+  "$ESBUILD" "www/pkg/$stem.js" --minify --format=esm \
+    --outfile="$OUT/page-$stem/$stem.js" --log-level=warning
+done
+
 echo "size-report: bundling libphonenumber-js max + validator.isEmail..." >&2
 "$ESBUILD" tests/size/lpjs-entry.mjs --bundle --minify --format=esm \
   --outfile="$OUT/lpjs.mjs" --log-level=warning
@@ -60,6 +72,10 @@ cat > "$OUT/config.json" <<JSON
   "wasm": [
     {"name": "leadgate-phone all regions", "dir": "$OUT/all", "usCaOnly": false},
     {"name": "leadgate-phone US/CA only", "dir": "$OUT/usca", "usCaOnly": true}
+  ],
+  "pages": [
+    {"name": "page checks module, all regions (www/pkg/leadgate_wasm)", "glue": "$OUT/page-leadgate_wasm/leadgate_wasm.js", "usCaOnly": false},
+    {"name": "page checks module, US/CA (www/pkg/leadgate_wasm_nanp)", "glue": "$OUT/page-leadgate_wasm_nanp/leadgate_wasm_nanp.js", "usCaOnly": true}
   ],
   "jsBundle": "$OUT/lpjs.mjs",
   "jsPhoneOnlyBundle": "$OUT/lpjs-phone-only.mjs",

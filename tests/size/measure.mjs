@@ -5,6 +5,8 @@
 //   node tests/size/measure.mjs report <config.json>
 //   node tests/size/measure.mjs first-wasm <pkg-dir>   (one fresh process)
 //   node tests/size/measure.mjs first-js <bundle.js>   (one fresh process)
+//   node tests/size/measure.mjs first-page <glue.js>    (one fresh process: the page's
+//                                                        checks module, first assess)
 import { readFileSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import { gzipSync, brotliCompressSync, constants } from 'node:zlib';
@@ -46,6 +48,34 @@ async function loadJs(bundle) {
   return { parse, instantiateMs: t1 - t0, isEmail: m.isEmail };
 }
 
+// The page's checks module (crates/wasm): `glue` is its wasm-bindgen JS, the wasm beside it.
+async function loadPage(glueFile) {
+  const glue = await import(pathToFileURL(glueFile).href);
+  const bytes = readFileSync(glueFile.replace(/\.js$/, '_bg.wasm'));
+  const t0 = performance.now();
+  await glue.default({ module_or_path: bytes });
+  const t1 = performance.now();
+  return { assess: (lead) => glue.assess(lead, ''), instantiateMs: t1 - t0 };
+}
+
+const FIRST_LEAD = JSON.stringify({
+  email: 'jane.doe@gmial.com', phone: '(650) 253-0000', first_name: 'Jane', last_name: 'Doe',
+  street: '1600 Amphitheatre Pkwy', city: 'Mountain View', state: 'CA', zip: '94043',
+  consent: true, consent_text: 'I agree to be contacted by Acme about my quote.',
+});
+
+// Leads for the per-assess time: every corpus phone with an email, a name, an address
+// and consent.
+function leads(phones) {
+  const emails = ['jane.doe@gmail.com', 'sales@acme-widgets.com', 'x@mailinator.com', 'bob@yaho.com', 'not an email'];
+  return phones.map(([phone, region], i) => JSON.stringify({
+    email: emails[i % emails.length], phone, default_region: region || undefined,
+    street: '1600 Amphitheatre Pkwy', city: 'Mountain View', state: 'CA', zip: '94043',
+    first_name: 'Jane', last_name: 'Doe', consent: true,
+    consent_text: 'I agree to be contacted by Acme about my quote.',
+  }));
+}
+
 function corpus(file) {
   return readFileSync(file, 'utf8')
     .split('\n')
@@ -64,6 +94,15 @@ function perParseNs(parse, inputs) {
     best = Math.min(best, ((performance.now() - t0) * 1e6) / (rounds * inputs.length));
   }
   return best;
+}
+
+async function firstPage(glueFile) {
+  const t0 = performance.now();
+  const lib = await loadPage(glueFile);
+  const t1 = performance.now();
+  lib.assess(FIRST_LEAD);
+  const t2 = performance.now();
+  console.log(JSON.stringify({ loadMs: t1 - t0, instantiateMs: lib.instantiateMs, firstParseMs: t2 - t1 }));
 }
 
 async function first(kind, target) {
@@ -125,6 +164,17 @@ async function report(configFile) {
     nsPerParseUsCa: Math.round(jsUsCa),
     ...freshRuns('first-js', c.jsBundle),
   });
+  for (const p of c.pages || []) {
+    const lib = await loadPage(p.glue);
+    const inputs = leads(p.usCaOnly ? uscaCorpus : allCorpus).map((l) => [l]);
+    rows.push({
+      build: p.name,
+      page: sizes([p.glue.replace(/\.js$/, '_bg.wasm'), p.glue]),
+      corpus: p.usCaOnly ? 'us-ca' : 'all',
+      nsPerAssess: Math.round(perParseNs((lead) => lib.assess(lead), inputs)),
+      ...freshRuns('first-page', p.glue),
+    });
+  }
   const native = JSON.parse(readFileSync(c.nativeAll, 'utf8'));
   const nativeUsCa = JSON.parse(readFileSync(c.nativeUsCa, 'utf8'));
   const out = { node: process.version, rows, native: { all: native, usCa: nativeUsCa } };
@@ -141,7 +191,12 @@ function printTable(out) {
   lines.push('| build | raw | gzip | brotli | per parse (node) | vs JS | instantiate | first parse |');
   lines.push('|---|---|---|---|---|---|---|---|');
   for (const r of out.rows) {
-    if (r.wasm) {
+    if (r.page) {
+      const s = r.page;
+      lines.push(
+        `| ${r.build} (wasm + JS glue) | ${kb(s.raw)} | ${kb(s.gzip)} | ${kb(s.brotli)} | ${(r.nsPerAssess / 1000).toFixed(2)} µs a lead (${r.corpus}) | | ${r.instantiateMs.toFixed(2)} ms | ${r.firstParseMs.toFixed(3)} ms (first lead) |`,
+      );
+    } else if (r.wasm) {
       const s = r.wasmPlusGlue;
       lines.push(
         `| ${r.build} (wasm + JS glue) | ${kb(s.raw)} | ${kb(s.gzip)} | ${kb(s.brotli)} | ${(r.nsPerParse / 1000).toFixed(2)} µs (${r.corpus}) | ${r.speedupVsJs}x | ${r.instantiateMs.toFixed(2)} ms | ${r.firstParseMs.toFixed(3)} ms |`,
@@ -169,8 +224,9 @@ function printTable(out) {
 const [mode, arg] = process.argv.slice(2);
 if (mode === 'report') await report(arg);
 else if (mode === 'first-wasm' || mode === 'first-js') await first(mode, arg);
+else if (mode === 'first-page') await firstPage(arg);
 else {
-  console.error('usage: measure.mjs report <config.json> | first-wasm <dir> | first-js <bundle>');
+  console.error('usage: measure.mjs report <config.json> | first-wasm <dir> | first-js <bundle> | first-page <glue.js>');
   process.exit(2);
 }
 
