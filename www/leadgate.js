@@ -105,12 +105,35 @@
     try {
       const mod = await import(`${BASE}pkg/${WASM_NAME}.js`);
       await mod.default({ module_or_path: `${BASE}pkg/${WASM_NAME}_bg.wasm` });
+      warmUp(mod);
       return mod;
     } catch (err) {
       // Old browser, or a CSP without 'wasm-unsafe-eval': the edge still checks everything.
       console.warn('[leadgate] in-page checks unavailable; the server will check instead:', err && err.message);
       return null;
     }
+  }
+
+  // The browser compiles each wasm function on its first call (lazy compilation), so the
+  // first check compiles the whole check path: 3-4 ms on a slow machine, more on a slow
+  // phone. A check of a made-up lead that reaches every check (email with a typo, phone,
+  // names, address, consent), run when the page is idle after load, pays that before the
+  // person's first blur. Its answer is thrown away; nothing is sent.
+  const WARM_LEAD = JSON.stringify({
+    email: 'jane.doe@gmial.com', phone: '(202) 555-0143', first_name: 'Jane', last_name: 'Doe',
+    street: '1600 Pennsylvania Ave NW', city: 'Washington', state: 'DC', zip: '20500',
+    consent: true, consent_text: 'I agree to be contacted about my quote.',
+  });
+
+  function warmUp(mod) {
+    const run = () => {
+      try { mod.assess(WARM_LEAD, ''); } catch (err) {
+        console.warn('[leadgate] warm-up check failed:', err && err.message);
+      }
+      mark('leadgate:warm');
+    };
+    if (typeof requestIdleCallback === 'function') requestIdleCallback(run, { timeout: 2000 });
+    else setTimeout(run, 0);
   }
 
   async function loadConfig() {

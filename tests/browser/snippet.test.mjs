@@ -29,6 +29,19 @@ test('the wasm loads and the form is attached under the strict CSP', async () =>
   await shot(page, '01-ready');
 });
 
+test('the idle warm-up checks a made-up lead once: nothing sent, nothing shown, no error', async () => {
+  const { page, log } = await open();
+  await waitReady(page);
+  await page.waitForFunction(() => performance.getEntriesByName('leadgate:warm').length === 1);
+  assert.equal(stack.edge.leadPosts().length, 0, 'the warm-up sends nothing');
+  assert.equal(await page.locator('[aria-invalid="true"]').count(), 0, 'no field is marked');
+  const shown = await page.$$eval('[data-leadgate-message-for]', (els) => els.map((e) => e.textContent).join(''));
+  assert.equal(shown, '', 'no message is shown');
+  assert.deepEqual(log.errors, [], 'no page error');
+  assert.deepEqual(log.console.filter((m) => /leadgate/i.test(m)), [], 'the check did not fail');
+  assert.equal(log.events.filter((e) => e.type === 'leadgate:verdict').length, 0, 'no verdict event');
+});
+
 test('a typo\'d email domain gets a suggestion that one click accepts', async () => {
   const { page } = await open();
   await waitReady(page);
