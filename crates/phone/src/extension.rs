@@ -10,6 +10,7 @@
 //! others leave its capture 2 empty and the parse fails). This module
 //! reproduces those leftmost-first, backtracking semantics exactly.
 
+use crate::input::slice;
 use core::cell::Cell;
 
 /// Result of the search.
@@ -25,8 +26,10 @@ pub(crate) enum Ext {
 
 type K<'k> = &'k mut dyn FnMut(usize) -> bool;
 
+/// The char at `pos`. Every position is a char boundary: the matcher starts
+/// at one and steps by whole chars.
 fn at(s: &str, pos: usize) -> Option<char> {
-    s[pos..].chars().next()
+    slice(s, pos..).chars().next()
 }
 
 /// One char matching `f`, then `k`.
@@ -57,7 +60,7 @@ fn rep(s: &str, pos: usize, f: fn(char) -> bool, min: usize, max: usize, k: K<'_
     if max > 7 {
         let mut end = pos;
         let mut count = 0;
-        for c in s[pos..].chars() {
+        for c in slice(s, pos..).chars() {
             if !f(c) {
                 break;
             }
@@ -71,7 +74,7 @@ fn rep(s: &str, pos: usize, f: fn(char) -> bool, min: usize, max: usize, k: K<'_
             if end == pos {
                 return false;
             }
-            let c = s[..end].chars().next_back().unwrap_or('\0');
+            let c = slice(s, ..end).chars().next_back().unwrap_or('\0');
             end -= c.len_utf8();
             count -= 1;
         }

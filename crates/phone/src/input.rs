@@ -8,6 +8,7 @@
 
 use crate::tables::{UNICODE_ND, UNICODE_N_OR_L};
 use alloc::vec::Vec;
+use core::slice::SliceIndex;
 
 /// A number as found in the input, before normalisation.
 #[derive(Debug, Clone, Copy)]
@@ -183,10 +184,30 @@ fn rfc_pchar(c: char) -> bool {
         )
 }
 
+/// `&s[range]` for a range whose ends the caller knows are char
+/// boundaries (they come from `char_indices`, or sit next to an ASCII char).
+///
+/// Indexing a `str` would check that again and panic with a message that
+/// formats a `char` and a range: the page's wasm discards panic messages,
+/// but the formatting code (and its Unicode tables) would still be linked.
+/// A range that is not on boundaries, which callers rule out (debug builds
+/// assert it), gives `""`.
+pub(crate) fn slice<R: SliceIndex<str, Output = str>>(s: &str, range: R) -> &str {
+    let sub = s.get(range);
+    debug_assert!(sub.is_some(), "not a char boundary");
+    sub.unwrap_or("")
+}
+
 fn take_while(s: &str, f: fn(char) -> bool) -> usize {
     s.char_indices()
         .find(|&(_, c)| !f(c))
         .map_or(s.len(), |(i, _)| i)
+}
+
+/// `s` split after its longest start of chars matching `f`.
+fn split_while(s: &str, f: fn(char) -> bool) -> (&str, &str) {
+    let n = take_while(s, f); // the start of a char, or the end
+    (slice(s, ..n), slice(s, n..))
 }
 
 /// The crate's RFC 3966 parser, tried first on inputs without a space.
@@ -196,39 +217,40 @@ pub(crate) fn rfc3966(input: &str) -> Option<Raw<'_>> {
         return None;
     }
     let mut i = input;
-    if i.get(..4).is_some_and(|t| t.eq_ignore_ascii_case("tel:")) {
-        i = &i[4..];
+    if let Some((scheme, rest)) = i.split_at_checked(4) {
+        if scheme.eq_ignore_ascii_case("tel:") {
+            i = rest;
+        }
     }
     let mut prefix = None;
     if let Some(rest) = i.strip_prefix('+') {
-        let n = take_while(rest, |c| !rfc_separator(c));
-        if n > 0 {
-            prefix = Some(&rest[..n]);
-            i = &rest[n..];
+        let (code, rest) = split_while(rest, |c| !rfc_separator(c));
+        if !code.is_empty() {
+            prefix = Some(code);
+            i = rest;
         }
     }
-    let n = take_while(i, rfc_number);
-    if n == 0 {
+    let (national, rest) = split_while(i, rfc_number);
+    if national.is_empty() {
         return None;
     }
-    let national = &i[..n];
-    i = &i[n..];
+    i = rest;
     if !(i.is_empty() || i.starts_with(';')) {
         return None;
     }
     let (mut context, mut extension) = (None, None);
     while let Some(rest) = i.strip_prefix(';') {
-        let k = take_while(rest, rfc_pname);
-        let Some(after) = rest[k..].strip_prefix('=') else {
+        let (name, rest) = split_while(rest, rfc_pname);
+        let Some(rest) = rest.strip_prefix('=') else {
             break;
         };
-        let v = take_while(after, rfc_pchar);
-        match &rest[..k] {
-            "phone-context" => context = Some(&after[..v]),
-            "ext" => extension = Some(&after[..v]),
+        let (value, rest) = split_while(rest, rfc_pchar);
+        match name {
+            "phone-context" => context = Some(value),
+            "ext" => extension = Some(value),
             _ => {}
         }
-        i = &after[v..];
+        i = rest;
     }
     Some(Raw {
         national,
@@ -245,7 +267,7 @@ fn extract(value: &str) -> Option<&str> {
         .char_indices()
         .find(|&(_, c)| is_plus(c) || is_nd(c))?
         .0;
-    let mut r = &value[start..];
+    let mut r = slice(value, start..);
     let mut end = r.len();
     for (i, c) in r.char_indices().rev() {
         if is_n_or_l(c) || c == '#' {
@@ -253,13 +275,13 @@ fn extract(value: &str) -> Option<&str> {
         }
         end = i;
     }
-    r = &r[..end];
+    r = slice(r, ..end);
     let b = r.as_bytes();
     for i in 0..b.len() {
         if b[i] == b'\\' || b[i] == b'/' {
             let j = i + 1 + b[i + 1..].iter().take_while(|&&c| c == b' ').count();
             if b.get(j) == Some(&b'x') {
-                r = &r[..i];
+                r = slice(r, ..i); // `i` is at an ASCII char
                 break;
             }
         }
@@ -287,10 +309,11 @@ pub(crate) fn natural(input: &str) -> Natural<'_> {
             prefix: None,
             extension: None,
         }),
+        // The matcher steps char by char: its positions are char boundaries.
         Some(crate::extension::Ext::Text { start, digits }) => Natural::Found(Raw {
-            national: &i[..start],
+            national: slice(i, ..start),
             prefix: None,
-            extension: Some(&i[digits.0..digits.1]),
+            extension: Some(slice(i, digits.0..digits.1)),
         }),
         Some(crate::extension::Ext::Other) => Natural::BadExtension,
     }
