@@ -44,6 +44,7 @@
 //! index and walks at most 64 steps; the number of points up to the char tells
 //! whether it is inside (odd) or not.
 
+use crate::text::slice;
 use alloc::string::String;
 use core::iter::FusedIterator;
 
@@ -63,11 +64,11 @@ pub fn upper(c: char) -> CaseMapping {
 
 /// `s` lower-cased, as `s.to_lowercase()`: 'Σ' ending a word becomes 'ς'.
 pub fn to_lowercase(s: &str) -> String {
-    let ascii = ascii_prefix(s);
+    let ascii = ascii_prefix(s); // a char boundary: the end of the ASCII start
     let mut out = String::with_capacity(s.len());
-    out.push_str(&s[..ascii]);
+    out.push_str(slice(s, ..ascii));
     out.make_ascii_lowercase();
-    for (i, c) in s[ascii..].char_indices() {
+    for (i, c) in slice(s, ascii..).char_indices() {
         if c == 'Σ' {
             out.push(lower_sigma(s, ascii + i));
         } else {
@@ -79,11 +80,11 @@ pub fn to_lowercase(s: &str) -> String {
 
 /// `s` upper-cased, as `s.to_uppercase()`.
 pub fn to_uppercase(s: &str) -> String {
-    let ascii = ascii_prefix(s);
+    let ascii = ascii_prefix(s); // a char boundary: the end of the ASCII start
     let mut out = String::with_capacity(s.len());
-    out.push_str(&s[..ascii]);
+    out.push_str(slice(s, ..ascii));
     out.make_ascii_uppercase();
-    for c in s[ascii..].chars() {
+    for c in slice(s, ascii..).chars() {
         push_chars(&mut out, upper_chars(c));
     }
     out
@@ -139,8 +140,8 @@ fn ascii_prefix(s: &str) -> usize {
 /// there is none).
 fn lower_sigma(s: &str, at: usize) -> char {
     let after = at + 'Σ'.len_utf8();
-    let ends_word =
-        cased_past_ignorable(s[..at].chars().rev()) && !cased_past_ignorable(s[after..].chars());
+    let ends_word = cased_past_ignorable(slice(s, ..at).chars().rev())
+        && !cased_past_ignorable(slice(s, after..).chars());
     if ends_word {
         'ς'
     } else {

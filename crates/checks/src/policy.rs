@@ -121,7 +121,8 @@ fn list_has(list: &[String], address: &str, domain: &str) -> bool {
             || entry.eq_ignore_ascii_case(domain)
             || (domain.len() > entry.len()
                 && domain.as_bytes()[domain.len() - entry.len() - 1] == b'.'
-                && domain[domain.len() - entry.len()..].eq_ignore_ascii_case(entry))
+                && domain.as_bytes()[domain.len() - entry.len()..]
+                    .eq_ignore_ascii_case(entry.as_bytes()))
     })
 }
 

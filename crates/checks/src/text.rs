@@ -6,6 +6,7 @@
 //! field becomes that field's reason code instead of a surprise deeper down, and no
 //! check ever does work proportional to a huge input.
 use alloc::string::String;
+use core::slice::SliceIndex;
 
 /// Upper bound, in bytes, on any single field a check will look at. Longer fields are
 /// rejected outright without being scanned further.
@@ -134,6 +135,19 @@ pub fn non_empty(s: Option<&str>) -> Option<&str> {
     s.map(str::trim).filter(|s| !s.is_empty())
 }
 
+/// `&s[range]` for a range whose ends the caller knows are char boundaries (they
+/// come from `char_indices`, or sit next to an ASCII char).
+///
+/// Indexing a `str` would check that again and panic with a message that formats a
+/// `char` and a range: the page's wasm discards panic messages, but the formatting
+/// code (and its Unicode tables) would still be linked. A range that is not on
+/// boundaries, which callers rule out (debug builds assert it), gives `""`.
+pub fn slice<R: SliceIndex<str, Output = str>>(s: &str, range: R) -> &str {
+    let sub = s.get(range);
+    debug_assert!(sub.is_some(), "not a char boundary");
+    sub.unwrap_or("")
+}
+
 /// Lower-case hex of bytes.
 pub fn hex(bytes: &[u8]) -> String {
     const DIGITS: &[u8; 16] = b"0123456789abcdef";
@@ -173,6 +187,13 @@ mod tests {
         assert!(latin_lookalike("аррӏе"));
         assert!(!latin_lookalike("пример"));
         assert!(!latin_lookalike("apple"));
+    }
+
+    #[test]
+    fn slices_on_char_boundaries() {
+        assert_eq!(slice("Zoë Åsa", ..4), "Zoë");
+        assert_eq!(slice("Zoë Åsa", 5..), "Åsa");
+        assert_eq!(slice("Zoë Åsa", 4..5), " ");
     }
 
     #[test]

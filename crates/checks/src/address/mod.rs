@@ -66,7 +66,11 @@ pub fn normalize_zip(input: &str) -> Option<String> {
     let dashes = input.matches('-').count();
     match digits.len() {
         5 if dashes == 0 => Some(digits),
-        9 if dashes <= 1 => Some([&digits[..5], "-", &digits[5..]].concat()),
+        9 if dashes <= 1 => {
+            let mut zip = digits;
+            zip.insert(5, '-');
+            Some(zip)
+        }
         _ => None,
     }
 }
@@ -166,7 +170,7 @@ pub fn check_address(input: &AddressInput<'_>) -> AddressDetails {
     }
     let mismatch = match (&out.normalized.state, &out.normalized.zip) {
         (Some(state), Some(zip)) => {
-            let prefix: u16 = zip[..3].parse().unwrap_or(0);
+            let prefix: u16 = zip.get(..3).and_then(|p| p.parse().ok()).unwrap_or(0);
             !tables::zip_prefix_matches(prefix, state)
         }
         _ => false,

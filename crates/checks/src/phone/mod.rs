@@ -14,7 +14,7 @@ use alloc::string::{String, ToString};
 
 pub mod nanp;
 
-use crate::text::inspect;
+use crate::text::{inspect, slice};
 use crate::ReasonCode;
 use nanp::NanpVerdict;
 use serde::{Deserialize, Serialize};
@@ -206,7 +206,8 @@ fn digits_of(input: &str, default_region: &str) -> Option<(String, bool)> {
         .char_indices()
         .find(|&(_, c)| matches!(c, 'x' | 'X' | 'e' | 'E' | '#'))
         .map_or(input.len(), |(i, _)| i);
-    let (number, ext) = input.split_at(lower_end);
+    // `lower_end` is at an ASCII char (or the end).
+    let (number, ext) = (slice(input, ..lower_end), slice(input, lower_end..));
     let ext_ok = ext.is_empty() || {
         let t = ext.trim_start_matches(['x', 'X', '#']);
         let t = t
@@ -225,7 +226,10 @@ fn digits_of(input: &str, default_region: &str) -> Option<(String, bool)> {
     for (i, c) in number.char_indices() {
         match c {
             '0'..='9' => digits.push(c),
-            '+' if digits.is_empty() && !plus && number[..i].trim().chars().all(|c| c == '(') => {
+            '+' if digits.is_empty()
+                && !plus
+                && slice(number, ..i).trim().chars().all(|c| c == '(') =>
+            {
                 plus = true
             }
             ' ' | '-' | '.' | '(' | ')' | '/' | '\u{00A0}' => {}
