@@ -16,6 +16,7 @@ export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$PWD/target-browser}"
 OUT=www/pkg
 WASM_OPT=node_modules/.bin/wasm-opt
 ESBUILD=node_modules/.bin/esbuild
+WASM_DIS=node_modules/.bin/wasm-dis
 WANT_BINDGEN=0.2.130
 
 command -v wasm-bindgen >/dev/null || { echo "build-wasm: wasm-bindgen CLI $WANT_BINDGEN not found on PATH" >&2; exit 1; }
@@ -23,12 +24,29 @@ have="$(wasm-bindgen --version | awk '{print $2}')"
 [ "$have" = "$WANT_BINDGEN" ] || { echo "build-wasm: wasm-bindgen CLI is $have, need $WANT_BINDGEN" >&2; exit 1; }
 [ -x "$WASM_OPT" ] || { echo "build-wasm: $WASM_OPT missing (run npm ci)" >&2; exit 1; }
 [ -x "$ESBUILD" ] || { echo "build-wasm: $ESBUILD missing (run npm ci)" >&2; exit 1; }
+[ -x "$WASM_DIS" ] || { echo "build-wasm: $WASM_DIS missing (run npm ci)" >&2; exit 1; }
 
 # Panic locations carry source paths: keep this machine's out of what ships to browsers.
 sysroot="$(rustc --print sysroot)"
 export RUSTFLAGS="${RUSTFLAGS:-} --remap-path-prefix=$PWD=leadgate --remap-path-prefix=${CARGO_HOME:-$HOME/.cargo}=cargo --remap-path-prefix=$sysroot=rust"
 mkdir -p "$OUT"
 rm -f "$OUT/.stamp" # the single-package stamp of earlier builds
+
+# The modules' panic handlers trap and drop the message, but a panic's formatting code stays
+# linked. Indexing a `str` with a range (`&s[a..]`, `split_at`) can panic through
+# `core::str::slice_error_fail`, whose message formats a `char` and a range: `<char as Debug>`
+# and the Unicode printable and grapheme tables came with it, 3.2 KB brotli per checks module.
+# The crates slice through `str::get` instead (`text::slice` in the checks, `input::slice` in
+# the phone engine). Checked on the raw module, whose name section lists every function.
+# without_str_slice_panics <raw wasm> <out name>
+without_str_slice_panics() {
+  local callers
+  callers="$("$WASM_DIS" "$1" | awk '/^ \(func /{f=$2} /call \$[^ ]*slice_error_fail/{print f}' | sort -u)"
+  [ -z "$callers" ] && return 0
+  echo "build-wasm: $2 links core::str::slice_error_fail (a str indexed with a range), called from:" >&2
+  printf '%s\n' "$callers" | sed 's/^/  /' >&2
+  return 1
+}
 
 # build_package <out name> <cargo profile> <package> [cargo args...]
 build_package() {
@@ -45,6 +63,7 @@ build_package() {
     echo "build-wasm: $name up to date ($OUT)"
     return 0
   fi
+  without_str_slice_panics "$raw" "$name"
   local tmp
   tmp="$(mktemp -d)"
   wasm-bindgen --target web --no-typescript --out-name "$name" --out-dir "$tmp" "$raw"
