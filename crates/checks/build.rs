@@ -46,6 +46,33 @@ fn main() {
     std::fs::write(out.join("case_tables.rs"), case_tables::source()).expect("write case tables");
 }
 
+/// `src/address/tables.rs` binary-searches the ZIP prefix ranges as fixed-width lines
+/// ("FIRST-LAST CODE", 3-digit prefixes): they must be that wide, sorted, and either
+/// disjoint or the same range (one prefix serving several codes).
+fn check_zip_ranges(text: &str) {
+    let ranges: Vec<(&str, &str)> = entries(text)
+        .map(|l| {
+            let b = l.as_bytes();
+            assert!(
+                b.len() == 10
+                    && b[3] == b'-'
+                    && b[7] == b' '
+                    && b[..3].iter().chain(&b[4..7]).all(u8::is_ascii_digit),
+                "zip_prefixes.txt: {l:?} is not \"NNN-NNN CC\""
+            );
+            (&l[..3], &l[4..7])
+        })
+        .collect();
+    for w in ranges.windows(2) {
+        assert!(
+            w[0].1 < w[1].0 || w[0] == w[1],
+            "zip_prefixes.txt: {:?} and {:?} overlap or are out of order",
+            w[0],
+            w[1]
+        );
+    }
+}
+
 /// Lists of one entry per line, already sorted (the crate's tests check that).
 const LISTS: [&str; 7] = [
     "tlds.txt",
@@ -80,6 +107,7 @@ fn write_data(dir: &std::path::Path) {
     for name in LISTS {
         write(name, entries(&read(name)).map(str::to_owned).collect());
     }
+    check_zip_ranges(&read("zip_prefixes.txt"));
     let sorted_pairs = |pairs: Vec<(String, String)>, name: &str| {
         let mut pairs = pairs;
         pairs.sort();

@@ -59,15 +59,38 @@ pub fn zip_prefix_matches(prefix: u16, state: &str) -> bool {
     zip_prefix_states(prefix).any(|s| s == state)
 }
 
-/// Every state a 3-digit ZIP prefix serves (empty when unassigned): a scan of a few
-/// hundred short lines, once per address.
+/// Every state a 3-digit ZIP prefix serves (empty when unassigned): a binary search over
+/// the fixed-width range lines, which `build.rs` checks are sorted and either disjoint or
+/// the same range; zero-padded prefixes compare as bytes.
 pub fn zip_prefix_states(prefix: u16) -> impl Iterator<Item = &'static str> {
-    ZIP_RANGES.lines().filter_map(move |line| {
-        let (range, state) = line.split_once(' ')?;
-        let (lo, hi) = range.split_once('-')?;
-        let (lo, hi) = (lo.parse::<u16>().ok()?, hi.parse::<u16>().ok()?);
-        (lo..=hi).contains(&prefix).then_some(state)
-    })
+    // "FIRST-LAST CC\n"
+    const WIDTH: usize = "005-005 NY\n".len();
+    let lines = ZIP_RANGES.as_bytes();
+    let count = if prefix < 1000 {
+        lines.len() / WIDTH
+    } else {
+        0
+    };
+    let line = move |i: usize| lines.get(i * WIDTH..(i + 1) * WIDTH - 1).unwrap_or(&[]);
+    let key = [
+        b'0' + (prefix / 100 % 10) as u8,
+        b'0' + (prefix / 10 % 10) as u8,
+        b'0' + (prefix % 10) as u8,
+    ];
+    // The first range whose last prefix is not below `prefix`.
+    let (mut lo, mut hi) = (0usize, count);
+    while lo < hi {
+        let mid = lo + (hi - lo) / 2;
+        if line(mid).get(4..7).is_some_and(|last| last < &key[..]) {
+            lo = mid + 1;
+        } else {
+            hi = mid;
+        }
+    }
+    (lo..count)
+        .map(line)
+        .take_while(move |l| l.get(..3).is_some_and(|first| first <= &key[..]))
+        .filter_map(|l| core::str::from_utf8(l.get(8..).unwrap_or(&[])).ok())
 }
 
 #[cfg(test)]
@@ -119,6 +142,29 @@ mod tests {
             assert_eq!(SUFFIX_INDEX.get(absent), None, "{absent:?}");
             assert_eq!(STATE_INDEX.get(absent), None, "{absent:?}");
         }
+    }
+
+    #[test]
+    fn zip_prefix_search_equals_a_scan_of_the_data_file() {
+        let ranges: Vec<(u16, u16, &str)> = pairs(ZIP_PREFIXES)
+            .map(|(range, state)| {
+                let (lo, hi) = range.split_once('-').unwrap();
+                (lo.parse().unwrap(), hi.parse().unwrap(), state)
+            })
+            .collect();
+        for prefix in 0..1100u16 {
+            let want: Vec<&str> = ranges
+                .iter()
+                .filter(|(lo, hi, _)| (*lo..=*hi).contains(&prefix))
+                .map(|(_, _, s)| *s)
+                .collect();
+            assert_eq!(
+                zip_prefix_states(prefix).collect::<Vec<_>>(),
+                want,
+                "{prefix}"
+            );
+        }
+        assert_eq!(zip_prefix_states(u16::MAX).count(), 0);
     }
 
     #[test]
